@@ -1,0 +1,112 @@
+//! Counts of a batch run: what came in, what went out, what was removed and rejected.
+//!
+//! The invariant `records_in == records_out + records_dropped + records_rejected` is what
+//! "nothing is lost silently" means in numbers; the summary prints it and tests check it.
+use crate::category::Category;
+use crate::detector::Finding;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// Totals of a run.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Stats {
+    /// Inputs opened.
+    pub files: u64,
+    /// Inputs that could not be read to the end.
+    pub files_failed: u64,
+    /// Records read (including rejected ones).
+    pub records_in: u64,
+    /// Records written.
+    pub records_out: u64,
+    /// Records dropped on purpose (`--drop-empty`).
+    pub records_dropped: u64,
+    /// Records rejected (malformed, too large, invalid UTF-8…).
+    pub records_rejected: u64,
+    /// Blank lines in JSONL inputs (not records).
+    pub blank_lines: u64,
+    /// Bytes of records read.
+    pub bytes_in: u64,
+    /// Bytes of records written.
+    pub bytes_out: u64,
+    /// Records with at least one block of the category.
+    pub records_with: BTreeMap<String, u64>,
+    /// Bytes of text in blocks of the category.
+    pub bytes_in_category: BTreeMap<String, u64>,
+    /// The patterns that hit most: `(id, blocks)`, at most 20.
+    pub top_patterns: Vec<(String, u64)>,
+    /// Wall time in seconds.
+    pub elapsed_seconds: f64,
+    /// `bytes_in` per second, in MB (10⁶ bytes).
+    pub mb_per_second: f64,
+    #[serde(skip)]
+    pattern_counts: HashMap<String, u64>,
+}
+
+impl Stats {
+    /// Counts the findings of one document.
+    pub fn add_findings(&mut self, findings: &[Finding]) {
+        let mut seen: Vec<Category> = Vec::new();
+        for f in findings {
+            *self.bytes_in_category.entry(f.category.to_string()).or_default() += (f.end - f.start) as u64;
+            if !seen.contains(&f.category) {
+                seen.push(f.category);
+                *self.records_with.entry(f.category.to_string()).or_default() += 1;
+            }
+            for id in &f.patterns {
+                *self.pattern_counts.entry(id.clone()).or_default() += 1;
+            }
+        }
+    }
+
+    /// Fills in the derived figures at the end of a run.
+    pub fn finish(&mut self, elapsed: std::time::Duration) {
+        let mut top: Vec<(String, u64)> = self.pattern_counts.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        top.truncate(20);
+        self.top_patterns = top;
+        self.elapsed_seconds = elapsed.as_secs_f64();
+        self.mb_per_second = if self.elapsed_seconds > 0.0 { self.bytes_in as f64 / 1e6 / self.elapsed_seconds } else { 0.0 };
+    }
+
+    /// True when every record is accounted for.
+    pub fn balanced(&self) -> bool {
+        self.records_in == self.records_out + self.records_dropped + self.records_rejected
+    }
+
+    /// The human summary printed on stderr.
+    pub fn render(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "{} files ({} failed), {} records in = {} out + {} dropped + {} rejected{}",
+            self.files,
+            self.files_failed,
+            self.records_in,
+            self.records_out,
+            self.records_dropped,
+            self.records_rejected,
+            if self.blank_lines > 0 { format!(" ({} blank lines skipped)", self.blank_lines) } else { String::new() }
+        );
+        let _ = writeln!(
+            s,
+            "{:.1} MB in, {:.1} MB out, {:.2} s, {:.1} MB/s",
+            self.bytes_in as f64 / 1e6,
+            self.bytes_out as f64 / 1e6,
+            self.elapsed_seconds,
+            self.mb_per_second
+        );
+        for (category, records) in &self.records_with {
+            let bytes = self.bytes_in_category.get(category).copied().unwrap_or(0);
+            let _ = writeln!(s, "  {category:<12} {records:>9} records {bytes:>12} bytes");
+        }
+        if !self.top_patterns.is_empty() {
+            let _ = writeln!(s, "top patterns:");
+            for (id, n) in &self.top_patterns {
+                let _ = writeln!(s, "  {n:>9}  {id}");
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,172 @@
+//! Arguments shared by several subcommands.
+use anyhow::Context;
+use boilerguard::batch::{BatchOptions, OnError, Outcome};
+use boilerguard::category::parse_list;
+use boilerguard::classify::ClassifyOptions;
+use boilerguard::corpus::input::Discovered;
+use boilerguard::corpus::{discover, FieldNames, Input, InputFormat, InputOptions, PipelineOptions};
+use boilerguard::segment::BlockMode;
+use boilerguard::{Detector, DetectorConfig};
+use clap::Args;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Which patterns and how blocks are labeled.
+#[derive(Debug, Args, Clone)]
+pub struct DetectArgs {
+    /// Add the patterns in DIR (`<lang>/<category>.toml` files); repeatable.
+    #[arg(long = "patterns", value_name = "DIR")]
+    pub patterns: Vec<PathBuf>,
+    /// Do not load the built-in patterns.
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// Only patterns of these languages (comma-separated ISO 639-1 codes; `xx` always kept).
+    #[arg(long, value_name = "LANGS", value_delimiter = ',')]
+    pub lang: Vec<String>,
+    /// Only these categories (comma-separated, or `all`).
+    #[arg(long, value_name = "CATEGORIES", default_value = "all")]
+    pub categories: String,
+    /// Lowest block score labeled as boilerplate.
+    #[arg(long, value_name = "SCORE", default_value_t = 0.5)]
+    pub threshold: f64,
+    /// How documents are cut into blocks.
+    #[arg(long, value_enum, default_value_t = BlockMode::Auto)]
+    pub blocks: BlockMode,
+}
+
+impl DetectArgs {
+    /// The detector these flags describe.
+    pub fn config(&self) -> anyhow::Result<DetectorConfig> {
+        anyhow::ensure!((0.0..=1.0).contains(&self.threshold), "--threshold must be between 0 and 1, found {}", self.threshold);
+        Ok(DetectorConfig {
+            builtin: !self.no_builtin,
+            pattern_dirs: self.patterns.clone(),
+            languages: self.lang.clone(),
+            classify: ClassifyOptions { threshold: self.threshold, categories: parse_list(&self.categories)? },
+            blocks: self.blocks,
+            ..DetectorConfig::default()
+        })
+    }
+
+    /// Builds the detector.
+    pub fn detector(&self) -> anyhow::Result<Detector> {
+        let config = self.config()?;
+        anyhow::ensure!(config.builtin || !config.pattern_dirs.is_empty(), "--no-builtin needs at least one --patterns DIR");
+        Ok(config.build()?)
+    }
+}
+
+/// Where records come from.
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// Files, directories (recursive) or `-` for standard input.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Record layout; `auto` goes by file name (`.jsonl`/`.ndjson` are JSONL).
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// JSONL field holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// JSONL field holding the record id.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// Include (or with a leading `!`, exclude) files in directories by glob; repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub glob: Vec<String>,
+}
+
+impl InputArgs {
+    /// Expands the paths; unreadable ones are returned as errors to report.
+    pub fn discover(&self) -> anyhow::Result<Discovered> {
+        Ok(discover(&self.paths, &InputOptions { format: self.input_format, globs: self.glob.clone() })?)
+    }
+
+    /// The field names.
+    pub fn fields(&self) -> FieldNames {
+        FieldNames { text: self.text_field.clone(), id: self.id_field.clone() }
+    }
+}
+
+/// How a batch runs.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Bytes of records per work chunk.
+    #[arg(long, value_name = "BYTES", default_value_t = 4 << 20, hide = true)]
+    pub chunk_bytes: usize,
+    /// Largest record accepted; longer ones are rejected.
+    #[arg(long, value_name = "BYTES", default_value_t = 256 << 20)]
+    pub max_record_bytes: usize,
+    /// What to do with a bad record: reject it and go on, or stop with exit 2.
+    #[arg(long, value_enum, default_value_t = OnError::Skip)]
+    pub on_error: OnError,
+    /// Write rejected records here (JSONL: file, line, reason, raw).
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// Also write the summary as JSON here.
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
+    /// No progress bar and no summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl RunArgs {
+    /// Batch options for `inputs`, with a progress bar when stderr is a terminal.
+    pub fn batch(&self, fields: FieldNames, inputs: &[Input]) -> (BatchOptions, Option<indicatif::ProgressBar>) {
+        let bar = (!self.quiet && std::io::stderr().is_terminal()).then(|| {
+            let total: u64 = inputs.iter().map(|i| i.size).sum();
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        let progress = bar.clone().map(|b| Arc::new(move |n| b.inc(n)) as boilerguard::corpus::pipeline::Progress);
+        let options = BatchOptions {
+            fields,
+            pipeline: PipelineOptions { threads: self.threads, chunk_bytes: self.chunk_bytes.max(1), max_record: self.max_record_bytes },
+            on_error: self.on_error,
+            rejects: self.rejects.clone(),
+            progress,
+        };
+        (options, bar)
+    }
+
+    /// Prints the summary and problems, writes `--stats`, and decides the exit status.
+    pub fn finish(&self, discovered: &Discovered, outcome: &Outcome, bar: Option<indicatif::ProgressBar>) -> anyhow::Result<boilerguard::ExitStatus> {
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        for e in &discovered.errors {
+            eprintln!("boilerguard: error: {e}");
+        }
+        for e in &outcome.input_errors {
+            eprintln!("boilerguard: error: {e}");
+        }
+        for w in &outcome.warnings {
+            eprintln!("boilerguard: warning: {w}");
+        }
+        if !discovered.skipped.is_empty() {
+            eprintln!("boilerguard: note: {} files in directories skipped (not .txt/.md/.jsonl/.ndjson; use --glob to include)", discovered.skipped.len());
+        }
+        if !self.quiet {
+            eprint!("{}", outcome.stats.render());
+            if outcome.stats.records_rejected > 0 {
+                let to = self.rejects.as_ref().map_or("use --rejects FILE to keep them".to_string(), |p| format!("written to {}", p.display()));
+                eprintln!("boilerguard: {} records rejected ({to})", outcome.stats.records_rejected);
+            }
+        }
+        if let Some(path) = &self.stats {
+            let json = serde_json::to_string_pretty(&outcome.stats)?;
+            std::fs::write(path, json + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        let failed = !discovered.errors.is_empty() || !outcome.clean_exit();
+        Ok(if failed { boilerguard::ExitStatus::Error } else { boilerguard::ExitStatus::Success })
+    }
+}

@@ -1,0 +1,59 @@
+//! `boilerguard explain`.
+use super::args::DetectArgs;
+use anyhow::Context;
+use boilerguard::corpus::record::{parse_record, utf8_error};
+use boilerguard::ExitStatus;
+use clap::Args;
+use std::io::Read;
+use std::path::PathBuf;
+
+/// Arguments of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A text file, a JSONL file (with --line), or `-` for standard input.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// For JSONL input: the 1-based line of the record to explain.
+    #[arg(long, value_name = "N")]
+    line: Option<u64>,
+    /// JSONL field holding the text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    #[command(flatten)]
+    detect: DetectArgs,
+}
+
+fn read_input(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
+    } else {
+        let input = boilerguard::corpus::Input {
+            path: Some(path.clone()),
+            relative: path.clone(),
+            display: path.display().to_string(),
+            format: boilerguard::corpus::InputFormat::Text,
+            size: 0,
+        };
+        let (mut stream, _, _) = boilerguard::corpus::input::open(&input, None)?;
+        stream.read_to_end(&mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
+    }
+    Ok(bytes)
+}
+
+pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
+    let detector = args.detect.detector()?;
+    let bytes = read_input(&args.file)?;
+    let shown = args.file.display().to_string();
+    let text = match args.line {
+        Some(n) => {
+            let line = bytes.split(|&b| b == b'\n').nth(n.saturating_sub(1) as usize).with_context(|| format!("{shown}: no line {n}"))?;
+            let fields = boilerguard::corpus::FieldNames { text: args.text_field.clone(), id: "id".into() };
+            parse_record(line, &fields, &shown).map_err(|reason| anyhow::anyhow!("{shown}:{n}: {reason}"))?.text.into_owned()
+        }
+        None => std::str::from_utf8(&bytes).map_err(|e| anyhow::anyhow!("{shown}: {}", utf8_error(&bytes, e)))?.to_string(),
+    };
+    let analysis = detector.analyze(&text);
+    print!("{}", boilerguard::report::explain::render(&detector, &analysis));
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,54 @@
+//! `boilerguard scan`.
+use super::args::{DetectArgs, InputArgs, RunArgs};
+use anyhow::Context;
+use boilerguard::batch::{scan, ScanFormat};
+use boilerguard::corpus::output::AtomicFile;
+use boilerguard::corpus::Compression;
+use boilerguard::ExitStatus;
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments of `scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    detect: DetectArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Jsonl)]
+    format: ScanFormat,
+    /// Write records here instead of standard output (compressed when named .gz/.zst).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: ScanArgs) -> anyhow::Result<ExitStatus> {
+    let detector = args.detect.detector()?;
+    let discovered = args.input.discover()?;
+    let (batch, bar) = args.run.batch(args.input.fields(), &discovered.inputs);
+    let outcome = match &args.output {
+        Some(path) => {
+            for input in &discovered.inputs {
+                if let Some(p) = &input.path {
+                    anyhow::ensure!(!boilerguard::corpus::output::same_file(p, path), "{}: -o would overwrite an input", path.display());
+                }
+            }
+            let mut file = AtomicFile::create(path, Compression::from_name(path))?;
+            let outcome = scan(&detector, &discovered.inputs, &batch, args.format, &mut file)?;
+            file.commit().with_context(|| format!("cannot write {}", path.display()))?;
+            outcome
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+            let outcome = scan(&detector, &discovered.inputs, &batch, args.format, &mut out)?;
+            out.flush()?;
+            outcome
+        }
+    };
+    args.run.finish(&discovered, &outcome, bar)
+}

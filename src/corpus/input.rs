@@ -1,0 +1,271 @@
+//! Finding inputs (files, directories, `-`) and opening them with decompression.
+use crate::error::CorpusError;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// How records are laid out in an input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputFormat {
+    /// From the file name (`.jsonl`, `.ndjson` → JSONL, anything else → text); for standard
+    /// input, JSONL when the first non-blank byte is `{`.
+    Auto,
+    /// The whole file is one document.
+    Text,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// Compression of an input or output stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    /// Plain bytes.
+    None,
+    /// gzip (`.gz`).
+    Gzip,
+    /// Zstandard (`.zst`).
+    Zstd,
+}
+
+impl Compression {
+    /// From a file name's last extension.
+    pub fn from_name(path: &Path) -> Compression {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("gz" | "gzip") => Compression::Gzip,
+            Some("zst" | "zstd") => Compression::Zstd,
+            _ => Compression::None,
+        }
+    }
+
+    /// From a stream's first bytes; magic bytes win over file names.
+    pub fn from_magic(head: &[u8]) -> Option<Compression> {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Some(Compression::Gzip)
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Some(Compression::Zstd)
+        } else {
+            None
+        }
+    }
+}
+
+/// One input: a file or standard input.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// `None` for standard input.
+    pub path: Option<PathBuf>,
+    /// The path relative to the argument it was found under (for mirroring into `-o DIR`).
+    pub relative: PathBuf,
+    /// How it is shown in messages and records.
+    pub display: String,
+    /// Its record layout (never `Auto` for files; may be `Auto` for stdin until sniffed).
+    pub format: InputFormat,
+    /// Size on disk, for progress (0 for stdin).
+    pub size: u64,
+}
+
+/// Options of input discovery.
+#[derive(Clone, Debug)]
+pub struct InputOptions {
+    /// Forced format, or `Auto`.
+    pub format: InputFormat,
+    /// `--glob` patterns; a leading `!` excludes.
+    pub globs: Vec<String>,
+}
+
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions { format: InputFormat::Auto, globs: Vec::new() }
+    }
+}
+
+/// The result of discovery: inputs, and problems met on the way (reported, not fatal).
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Inputs, in argument order, directory entries sorted by name.
+    pub inputs: Vec<Input>,
+    /// Paths that could not be read (loops, permissions, missing).
+    pub errors: Vec<CorpusError>,
+    /// Files inside directories skipped because their extension is not a corpus format.
+    pub skipped: Vec<PathBuf>,
+}
+
+/// Strips a compression extension, then decides the format from what is left.
+pub fn format_from_name(path: &Path) -> Option<InputFormat> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").or_else(|| name.strip_suffix(".zst")).or_else(|| name.strip_suffix(".zstd")).unwrap_or(&name);
+    let ext = Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or("");
+    match ext {
+        "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
+        "txt" | "text" | "md" => Some(InputFormat::Text),
+        _ => None,
+    }
+}
+
+fn build_globs(globs: &[String]) -> Result<(Option<GlobSet>, GlobSet), CorpusError> {
+    let mut include = GlobSetBuilder::new();
+    let mut exclude = GlobSetBuilder::new();
+    let mut any_include = false;
+    for g in globs {
+        let (negated, pattern) = match g.strip_prefix('!') {
+            Some(p) => (true, p),
+            None => (false, g.as_str()),
+        };
+        let glob = Glob::new(pattern).map_err(|e| CorpusError::Other(format!("invalid --glob {g:?}: {e}")))?;
+        if negated {
+            exclude.add(glob);
+        } else {
+            any_include = true;
+            include.add(glob);
+        }
+    }
+    let build = |b: GlobSetBuilder| b.build().map_err(|e| CorpusError::Other(format!("invalid --glob: {e}")));
+    Ok((if any_include { Some(build(include)?) } else { None }, build(exclude)?))
+}
+
+/// Expands `paths` (files, directories, `-`) into inputs.
+pub fn discover(paths: &[PathBuf], options: &InputOptions) -> Result<Discovered, CorpusError> {
+    let (include, exclude) = build_globs(&options.globs)?;
+    let mut found = Discovered::default();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            found.inputs.push(Input {
+                path: None,
+                relative: PathBuf::from("stdin"),
+                display: "<stdin>".into(),
+                format: options.format,
+                size: 0,
+            });
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Err(e) => found.errors.push(CorpusError::io(path, e)),
+            Ok(meta) if meta.is_dir() => walk_dir(path, options, include.as_ref(), &exclude, &mut found),
+            Ok(meta) => {
+                let relative = PathBuf::from(path.file_name().unwrap_or(path.as_os_str()));
+                found.inputs.push(file_input(path, relative, options.format, meta.len()));
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn file_input(path: &Path, relative: PathBuf, forced: InputFormat, size: u64) -> Input {
+    let format = match forced {
+        InputFormat::Auto => format_from_name(path).unwrap_or(InputFormat::Text),
+        f => f,
+    };
+    Input { path: Some(path.to_path_buf()), relative, display: path.display().to_string(), format, size }
+}
+
+fn walk_dir(root: &Path, options: &InputOptions, include: Option<&GlobSet>, exclude: &GlobSet, found: &mut Discovered) {
+    for entry in walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(root).to_path_buf();
+                let reason = if e.loop_ancestor().is_some() {
+                    io::Error::other("directory symlink loop; not followed again")
+                } else {
+                    e.into_io_error().unwrap_or_else(|| io::Error::other("cannot walk directory"))
+                };
+                found.errors.push(CorpusError::io(path, reason));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+        if exclude.is_match(&relative) || include.is_some_and(|inc| !inc.is_match(&relative)) {
+            continue;
+        }
+        let known = format_from_name(entry.path()).is_some();
+        if !known && include.is_none() && options.format == InputFormat::Auto {
+            found.skipped.push(entry.path().to_path_buf());
+            continue;
+        }
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        found.inputs.push(file_input(entry.path(), relative, options.format, size));
+    }
+}
+
+/// A decompressed input stream.
+pub type Stream = Box<dyn BufRead + Send>;
+
+/// Opens `input`, detecting compression by magic bytes (then by name), and resolves an
+/// `Auto` format of standard input by sniffing. `on_read` is told how many raw bytes were
+/// read, for progress.
+pub fn open(input: &Input, on_read: Option<Box<dyn Fn(u64) + Send>>) -> Result<(Stream, InputFormat, Compression), CorpusError> {
+    let path_for_errors = input.path.clone().unwrap_or_else(|| PathBuf::from("<stdin>"));
+    let raw: Box<dyn Read + Send> = match &input.path {
+        Some(path) => Box::new(File::open(path).map_err(|e| CorpusError::io(path, e))?),
+        None => Box::new(io::stdin()),
+    };
+    let raw: Box<dyn Read + Send> = match on_read {
+        Some(f) => Box::new(Counting { inner: raw, on_read: f }),
+        None => raw,
+    };
+    let mut raw = BufReader::with_capacity(256 * 1024, raw);
+    let head = raw.fill_buf().map_err(|e| CorpusError::io(&path_for_errors, e))?;
+    let by_name = input.path.as_deref().map_or(Compression::None, Compression::from_name);
+    let compression = Compression::from_magic(head).unwrap_or(if head.is_empty() { by_name } else { Compression::None });
+    let stream: Stream = match compression {
+        Compression::None => Box::new(raw),
+        Compression::Gzip => Box::new(BufReader::with_capacity(256 * 1024, flate2::bufread::MultiGzDecoder::new(raw))),
+        Compression::Zstd => {
+            let decoder = zstd::stream::read::Decoder::with_buffer(raw).map_err(|e| CorpusError::io(&path_for_errors, e))?;
+            Box::new(BufReader::with_capacity(256 * 1024, decoder))
+        }
+    };
+    let mut stream = stream;
+    let format = match input.format {
+        InputFormat::Auto => {
+            let head = stream.fill_buf().map_err(|e| CorpusError::io(&path_for_errors, e))?;
+            let first = head.iter().find(|b| !b.is_ascii_whitespace());
+            if first == Some(&b'{') {
+                InputFormat::Jsonl
+            } else {
+                InputFormat::Text
+            }
+        }
+        f => f,
+    };
+    Ok((stream, format, compression))
+}
+
+struct Counting {
+    inner: Box<dyn Read + Send>,
+    on_read: Box<dyn Fn(u64) + Send>,
+}
+
+impl Read for Counting {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.on_read)(n as u64);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_from_names() {
+        assert_eq!(format_from_name(Path::new("a/part-1.jsonl.zst")), Some(InputFormat::Jsonl));
+        assert_eq!(format_from_name(Path::new("x.NDJSON")), Some(InputFormat::Jsonl));
+        assert_eq!(format_from_name(Path::new("x.txt.gz")), Some(InputFormat::Text));
+        assert_eq!(format_from_name(Path::new("x.bin")), None);
+    }
+
+    #[test]
+    fn magic_bytes_win() {
+        assert_eq!(Compression::from_magic(&[0x1f, 0x8b, 8]), Some(Compression::Gzip));
+        assert_eq!(Compression::from_magic(&[0x28, 0xb5, 0x2f, 0xfd, 0]), Some(Compression::Zstd));
+        assert_eq!(Compression::from_magic(b"{\"id\""), None);
+    }
+}

@@ -1,0 +1,18 @@
+//! Reading and writing corpora: files, directories, JSONL, gzip and zstd, standard input.
+//!
+//! The batch pipeline is: [`input`] finds and opens the inputs; [`lines`] cuts their
+//! decompressed bytes into records without ever holding more than one oversized record;
+//! [`pipeline`] ships chunks of records from one reader thread to a rayon pool and hands the
+//! results back in input order; [`record`] turns a raw record into a document (and back, for
+//! JSONL, splicing only the text value so every other byte of the line is kept); [`output`]
+//! writes files atomically. Nothing is dropped without being counted: every record ends as
+//! an output, a rejection with its file, line and reason, or a counted drop.
+pub mod input;
+pub mod lines;
+pub mod output;
+pub mod pipeline;
+pub mod record;
+
+pub use input::{discover, Compression, Input, InputFormat, InputOptions};
+pub use pipeline::{Event, Pipeline, PipelineOptions};
+pub use record::{parse_record, Document, FieldNames, JsonSplice};

@@ -1,0 +1,233 @@
+//! Parallel, ordered, bounded processing of records.
+//!
+//! One reader thread decompresses and cuts the inputs into chunks of records (a few MB each)
+//! and sends them through a bounded channel; the caller's thread processes each chunk on a
+//! rayon pool, so even one huge file uses every core, and hands the results to a sink in
+//! input order. The channel bound is the backpressure: at most `queue` chunks wait, so memory
+//! is about `(queue + 1) × chunk_bytes` plus the largest record, whatever the corpus size.
+//! Results do not depend on the thread count or the chunk size.
+use super::input::{open, Compression, Input, InputFormat};
+use super::lines::{LineReader, Record};
+use crate::error::CorpusError;
+use rayon::prelude::*;
+use std::ops::Range;
+use std::sync::mpsc::sync_channel;
+use std::sync::Arc;
+
+/// Sizes of the pipeline.
+#[derive(Clone, Debug)]
+pub struct PipelineOptions {
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Bytes of records per chunk.
+    pub chunk_bytes: usize,
+    /// Largest record accepted, in bytes.
+    pub max_record: usize,
+}
+
+impl Default for PipelineOptions {
+    fn default() -> Self {
+        PipelineOptions { threads: 0, chunk_bytes: 4 << 20, max_record: 256 << 20 }
+    }
+}
+
+/// A record handed to the processing function.
+pub struct RecordRef<'a> {
+    /// The input it comes from.
+    pub input: &'a Input,
+    /// Index of that input.
+    pub input_index: usize,
+    /// Its layout.
+    pub format: InputFormat,
+    /// 1-based line (1 for a text document).
+    pub line: u64,
+    /// Its bytes (without the line terminator).
+    pub bytes: &'a [u8],
+}
+
+/// What the sink receives, in input order.
+#[derive(Debug)]
+pub enum Event<O> {
+    /// An input was opened.
+    InputStart {
+        /// Index of the input.
+        input: usize,
+        /// Its record layout.
+        format: InputFormat,
+        /// Its compression.
+        compression: Compression,
+    },
+    /// A record was processed.
+    Record {
+        /// Index of the input.
+        input: usize,
+        /// 1-based line.
+        line: u64,
+        /// What the processing function returned.
+        output: O,
+    },
+    /// A record longer than the limit was skipped.
+    Oversized {
+        /// Index of the input.
+        input: usize,
+        /// 1-based line.
+        line: u64,
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// An input could not be opened, or broke off (truncated or corrupt compression); every
+    /// record before the damage was delivered.
+    InputError {
+        /// Index of the input.
+        input: usize,
+        /// What happened.
+        error: CorpusError,
+    },
+    /// An input ended (cleanly or not).
+    InputEnd {
+        /// Index of the input.
+        input: usize,
+    },
+}
+
+enum Item {
+    Start { input: usize, format: InputFormat, compression: Compression },
+    Record { input: usize, format: InputFormat, line: u64, range: Range<usize> },
+    Oversized { input: usize, line: u64, size: u64 },
+    Error { input: usize, error: CorpusError },
+    End { input: usize },
+}
+
+#[derive(Default)]
+struct Chunk {
+    buf: Vec<u8>,
+    items: Vec<Item>,
+}
+
+/// Progress callback: raw bytes read.
+pub type Progress = Arc<dyn Fn(u64) + Send + Sync>;
+
+/// A run over a list of inputs.
+pub struct Pipeline<'a> {
+    inputs: &'a [Input],
+    options: PipelineOptions,
+    progress: Option<Progress>,
+}
+
+impl<'a> Pipeline<'a> {
+    /// A pipeline over `inputs`.
+    pub fn new(inputs: &'a [Input], options: PipelineOptions) -> Self {
+        Pipeline { inputs, options, progress: None }
+    }
+
+    /// Reports raw bytes read to `progress`.
+    pub fn with_progress(mut self, progress: Option<Progress>) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Runs `process` on every record (in parallel) and `sink` on every event (in order).
+    /// Stops at the first error the sink returns.
+    pub fn run<O, F, S>(&self, process: F, mut sink: S) -> Result<(), CorpusError>
+    where
+        O: Send,
+        F: Fn(&RecordRef<'_>) -> O + Sync,
+        S: FnMut(Event<O>) -> Result<(), CorpusError>,
+    {
+        let threads = if self.options.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { self.options.threads };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("boilerguard-worker-{i}"))
+            .build()
+            .map_err(|e| CorpusError::Other(format!("cannot start worker threads: {e}")))?;
+        let (tx, rx) = sync_channel::<Chunk>(threads * 2);
+        std::thread::scope(|scope| {
+            scope.spawn(|| self.read_all(tx));
+            for chunk in rx {
+                let outputs: Vec<Option<O>> = pool.install(|| {
+                    chunk
+                        .items
+                        .par_iter()
+                        .with_min_len(4)
+                        .map(|item| match item {
+                            Item::Record { input, format, line, range } => Some(process(&RecordRef {
+                                input: &self.inputs[*input],
+                                input_index: *input,
+                                format: *format,
+                                line: *line,
+                                bytes: &chunk.buf[range.clone()],
+                            })),
+                            _ => None,
+                        })
+                        .collect()
+                });
+                for (item, output) in chunk.items.into_iter().zip(outputs) {
+                    sink(to_event(item, output))?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn read_all(&self, tx: std::sync::mpsc::SyncSender<Chunk>) {
+        let mut chunk = Chunk::default();
+        for (index, input) in self.inputs.iter().enumerate() {
+            if self.read_one(index, input, &mut chunk, &tx).is_err() {
+                return;
+            }
+        }
+        let _ = tx.send(chunk);
+    }
+
+    /// Reads one input into chunks. `Err` only when the receiver is gone.
+    fn read_one(&self, index: usize, input: &Input, chunk: &mut Chunk, tx: &std::sync::mpsc::SyncSender<Chunk>) -> Result<(), ()> {
+        let on_read = self.progress.clone().map(|p| Box::new(move |n| p(n)) as Box<dyn Fn(u64) + Send>);
+        let (stream, format, compression) = match open(input, on_read) {
+            Ok(opened) => opened,
+            Err(error) => {
+                chunk.items.push(Item::Error { input: index, error });
+                chunk.items.push(Item::End { input: index });
+                return Ok(());
+            }
+        };
+        chunk.items.push(Item::Start { input: index, format, compression });
+        let mut reader = LineReader::new(stream, self.options.max_record);
+        loop {
+            let start = chunk.buf.len();
+            let next = if format == InputFormat::Text { if reader.line() == 0 { reader.read_all_into(&mut chunk.buf) } else { Ok(None) } } else { reader.next_into(&mut chunk.buf) };
+            match next {
+                Ok(None) => break,
+                Ok(Some(Record::Complete)) => {
+                    let range = start..chunk.buf.len();
+                    chunk.items.push(Item::Record { input: index, format, line: reader.line(), range });
+                }
+                Ok(Some(Record::Oversized { size })) => chunk.items.push(Item::Oversized { input: index, line: reader.line(), size }),
+                Err(e) => {
+                    chunk.buf.truncate(start);
+                    let what = match compression {
+                        Compression::None => "read error",
+                        _ => "truncated or corrupt compressed stream",
+                    };
+                    let error = CorpusError::Other(format!("{}: {what} after line {}: {e}", input.display, reader.line()));
+                    chunk.items.push(Item::Error { input: index, error });
+                    break;
+                }
+            }
+            if chunk.buf.len() >= self.options.chunk_bytes || chunk.items.len() >= 65_536 {
+                tx.send(std::mem::take(chunk)).map_err(|_| ())?;
+            }
+        }
+        chunk.items.push(Item::End { input: index });
+        Ok(())
+    }
+}
+
+fn to_event<O>(item: Item, output: Option<O>) -> Event<O> {
+    match (item, output) {
+        (Item::Record { input, line, .. }, Some(output)) => Event::Record { input, line, output },
+        (Item::Start { input, format, compression }, _) => Event::InputStart { input, format, compression },
+        (Item::Oversized { input, line, size }, _) => Event::Oversized { input, line, size },
+        (Item::Error { input, error }, _) => Event::InputError { input, error },
+        (Item::End { input }, _) | (Item::Record { input, .. }, None) => Event::InputEnd { input },
+    }
+}

@@ -1,0 +1,219 @@
+//! The detector: pattern set + matcher + classifier behind one call.
+//!
+//! [`Detector::analyze`] runs the whole pipeline on one document: cut into blocks, normalize,
+//! one automaton pass, regex confirmation, classification. Everything else (scan records,
+//! cleaned text, explanations, evaluation) is a view of the returned [`Analysis`].
+use crate::category::Category;
+use crate::classify::{classify, ClassifyOptions, Reason, Verdict};
+use crate::error::PatternError;
+use crate::matcher::{Hit, Matcher};
+use crate::normalize::{normalize, AsciiCase};
+use crate::pattern::{Limits, Pattern, PatternSet};
+use crate::segment::{segment, Block, BlockMode};
+use std::path::PathBuf;
+
+/// Everything that decides how a [`Detector`] is built.
+#[derive(Clone, Debug)]
+pub struct DetectorConfig {
+    /// Load the built-in patterns.
+    pub builtin: bool,
+    /// Extra pattern directories (`<lang>/<category>.toml` below each).
+    pub pattern_dirs: Vec<PathBuf>,
+    /// Only these languages' patterns (empty: all). `xx` patterns are always kept.
+    pub languages: Vec<String>,
+    /// Classifier options (threshold, categories).
+    pub classify: ClassifyOptions,
+    /// How documents are cut into blocks.
+    pub blocks: BlockMode,
+    /// Limits on pattern sets.
+    pub limits: Limits,
+}
+
+impl Default for DetectorConfig {
+    fn default() -> Self {
+        DetectorConfig {
+            builtin: true,
+            pattern_dirs: Vec::new(),
+            languages: Vec::new(),
+            classify: ClassifyOptions::default(),
+            blocks: BlockMode::Auto,
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl DetectorConfig {
+    /// Loads the patterns and compiles the detector.
+    pub fn build(&self) -> Result<Detector, PatternError> {
+        let mut set = if self.builtin { PatternSet::builtin()? } else { PatternSet::new() };
+        for dir in &self.pattern_dirs {
+            set.load_dir(dir, &self.limits)?;
+        }
+        if !self.languages.is_empty() {
+            set.retain(|p| p.lang == "xx" || self.languages.contains(&p.lang));
+        }
+        set.check_limits(&self.limits)?;
+        Detector::new(set, self.clone())
+    }
+}
+
+/// A compiled detector. Cheap to share: `&Detector` is `Send + Sync`.
+pub struct Detector {
+    set: PatternSet,
+    matcher: Matcher,
+    config: DetectorConfig,
+}
+
+/// A non-body block: what scan reports and clean removes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// Index of the block among all blocks of the document.
+    pub block: usize,
+    /// Byte offset of the block's content in the original text.
+    pub start: usize,
+    /// End of the block's content (exclusive).
+    pub end: usize,
+    /// The block with its line terminator: what `clean` removes.
+    pub outer_start: usize,
+    /// End of the removed span (exclusive).
+    pub outer_end: usize,
+    /// Its category.
+    pub category: Category,
+    /// Its score in [0, 1].
+    pub score: f64,
+    /// Ids of the patterns that hit it.
+    pub patterns: Vec<String>,
+}
+
+/// The full result for one document.
+pub struct Analysis<'t> {
+    /// The document text.
+    pub text: &'t str,
+    /// Its blocks.
+    pub blocks: Vec<Block>,
+    /// Every pattern hit, sorted by block.
+    pub hits: Vec<Hit>,
+    /// One verdict per block.
+    pub verdicts: Vec<Verdict>,
+}
+
+impl Detector {
+    /// The built-in patterns with default options.
+    pub fn builtin() -> Result<Self, PatternError> {
+        DetectorConfig::default().build()
+    }
+
+    /// Compiles a detector for `set`.
+    pub fn new(set: PatternSet, config: DetectorConfig) -> Result<Self, PatternError> {
+        let matcher = Matcher::new(&set, &config.limits)?;
+        Ok(Detector { set, matcher, config })
+    }
+
+    /// The patterns in use.
+    pub fn patterns(&self) -> &[Pattern] {
+        self.set.patterns()
+    }
+
+    /// The configuration it was built with.
+    pub fn config(&self) -> &DetectorConfig {
+        &self.config
+    }
+
+    /// Runs the pipeline on `text`.
+    pub fn analyze<'t>(&self, text: &'t str) -> Analysis<'t> {
+        let (blocks, breaks) = segment(text, self.config.blocks);
+        let norm = normalize(text, breaks, AsciiCase::Keep);
+        let hits = self.matcher.find(text, &norm, &blocks);
+        let verdicts = classify(text, &blocks, &hits, self.set.patterns(), &self.config.classify);
+        Analysis { text, blocks, hits, verdicts }
+    }
+
+    /// The non-body blocks of `text`.
+    pub fn findings(&self, text: &str) -> Vec<Finding> {
+        self.analyze(text).findings(self)
+    }
+
+    /// `text` with every non-body block removed.
+    pub fn clean(&self, text: &str) -> String {
+        remove_findings(text, &self.findings(text))
+    }
+}
+
+impl Analysis<'_> {
+    /// The non-body blocks, in text order.
+    pub fn findings(&self, detector: &Detector) -> Vec<Finding> {
+        let patterns = detector.patterns();
+        self.verdicts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                let category = v.category?;
+                let b = self.blocks[i];
+                Some(Finding {
+                    block: i,
+                    start: b.start,
+                    end: b.end,
+                    outer_start: b.outer_start,
+                    outer_end: b.outer_end,
+                    category,
+                    score: v.score,
+                    patterns: v.patterns.iter().map(|&p| patterns[p].id.clone()).collect(),
+                })
+            })
+            .collect()
+    }
+
+    /// The hits inside block `index`.
+    pub fn hits_in(&self, index: usize) -> &[Hit] {
+        let from = self.hits.partition_point(|h| h.block < index);
+        let to = self.hits.partition_point(|h| h.block <= index);
+        &self.hits[from..to]
+    }
+
+    /// True when the block was labeled by joining a region rather than by its own hits.
+    pub fn joined(&self, index: usize) -> bool {
+        matches!(self.verdicts[index].reason, Reason::JoinedBetween { .. } | Reason::JoinedByEvidence { .. })
+    }
+}
+
+/// `text` without the outer spans of `findings` (which must be in text order).
+pub fn remove_findings(text: &str, findings: &[Finding]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for f in findings {
+        if f.outer_start >= at {
+            out.push_str(&text[at..f.outer_start]);
+            at = f.outer_end;
+        }
+    }
+    out.push_str(&text[at.min(text.len())..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detector_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Detector>();
+        assert_send_sync::<PatternSet>();
+    }
+
+    #[test]
+    fn removal_keeps_everything_else_byte_for_byte() {
+        let text = "keep\ndrop\nkeep too\n";
+        let f = Finding {
+            block: 1,
+            start: 5,
+            end: 9,
+            outer_start: 5,
+            outer_end: 10,
+            category: Category::Donation,
+            score: 1.0,
+            patterns: vec![],
+        };
+        assert_eq!(remove_findings(text, &[f]), "keep\nkeep too\n");
+    }
+}

@@ -1,0 +1,83 @@
+//! Required literals of a regex: strings of which every match must contain at least one.
+//!
+//! Regexes are too slow to run over whole documents (a Unicode `\b` runs at about 1 MB/s), so
+//! the matcher puts a regex's required literals into the one phrase automaton and runs the
+//! regex only on the blocks where one of them occurs. Pattern authors never list these
+//! literals: they are derived from the regex syntax tree here. A regex with no derivable
+//! literal still works, but runs on every block; `patterns lint` reports it.
+use crate::normalize::fold_phrase;
+use regex_syntax::hir::{Hir, HirKind};
+
+/// Literals shorter than this are too common to narrow anything down.
+pub const MIN_USEFUL_LEN: usize = 3;
+
+/// The best set of required literals of `regex`, folded like phrases, or `None` when no
+/// factor of the regex is required.
+pub fn required_literals(regex: &str) -> Option<Vec<String>> {
+    let hir = regex_syntax::ParserBuilder::new().build().parse(regex).ok()?;
+    let set = required(&hir)?;
+    let mut folded: Vec<String> = set.iter().map(|s| fold_phrase(s)).collect();
+    if folded.iter().any(String::is_empty) {
+        return None;
+    }
+    folded.sort();
+    folded.dedup();
+    Some(folded)
+}
+
+/// Higher is better: the shortest literal decides how often the regex is woken up.
+fn score(set: &[String]) -> (usize, std::cmp::Reverse<usize>) {
+    let shortest = set.iter().map(|s| s.trim().chars().count()).min().unwrap_or(0);
+    (shortest, std::cmp::Reverse(set.len()))
+}
+
+fn required(hir: &Hir) -> Option<Vec<String>> {
+    match hir.kind() {
+        HirKind::Literal(lit) => Some(vec![String::from_utf8(lit.0.to_vec()).ok()?]),
+        HirKind::Capture(cap) => required(&cap.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => required(&rep.sub),
+        HirKind::Concat(subs) => subs.iter().filter_map(required).max_by_key(|set| score(set)),
+        HirKind::Alternation(subs) => {
+            let mut all = Vec::new();
+            for sub in subs {
+                all.extend(required(sub)?);
+            }
+            Some(all)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lits(re: &str) -> Option<Vec<String>> {
+        required_literals(re)
+    }
+
+    #[test]
+    fn picks_the_longest_required_factor() {
+        assert_eq!(lits(r"support (?:our|independent) journalism"), Some(vec!["journalism".into()]));
+        assert_eq!(lits(r"les opinions exprimées (?:\w+ ){0,4}n'engagent"), Some(vec!["les opinions exprimées".into()]));
+    }
+
+    #[test]
+    fn alternation_needs_a_literal_in_every_branch() {
+        assert_eq!(lits(r"(?:donate|give) today"), Some(vec!["today".into()]));
+        assert_eq!(lits(r"(?:donate now|chip in)"), Some(vec!["chip in".into(), "donate now".into()]));
+        assert_eq!(lits(r"(?:donate|\w+)"), None);
+    }
+
+    #[test]
+    fn optional_parts_are_not_required() {
+        assert_eq!(lits(r"(?:please )?donate"), Some(vec!["donate".into()]));
+        assert_eq!(lits(r"\w+"), None);
+        assert_eq!(lits(r"(?:xyz)*"), None);
+    }
+
+    #[test]
+    fn literals_are_folded_like_phrases() {
+        assert_eq!(lits(r"Views Expressed"), Some(vec!["views expressed".into()]));
+    }
+}

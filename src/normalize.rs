@@ -1,0 +1,319 @@
+//! The normalized view of text that patterns are matched against, and the map back.
+//!
+//! Scraped text spells the same phrase many ways: `’` or `'`, `—` or `-`, a no-break space
+//! (U+00A0, or U+202F before French `?`) where a space was typed, soft hyphens and zero-width
+//! characters left by CMSs, capitals in headings. Matching on a normalized copy lets one
+//! phrase cover every spelling. Every offset found in the normalized text must be reported in
+//! the original, so normalization records a sparse map: a point each time the distance
+//! between the two texts changes. ASCII and same-length case changes (most Latin, Cyrillic,
+//! Greek and CJK text) add no points, so the map stays tiny.
+//!
+//! The document text is normalized with ASCII letters left as they are, because the phrase
+//! automaton folds ASCII case itself (cheaper than lower-casing a copy of every document);
+//! phrases and the blocks that regexes run on are normalized with ASCII folded too.
+
+/// How line breaks inside a white-space run are kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Breaks {
+    /// Every line is its own block: a run containing a newline becomes `\n`.
+    Lines,
+    /// Blank lines separate blocks: a run with two or more newlines becomes `\n`, a single
+    /// wrapped line break becomes a space so phrases match across it.
+    BlankLines,
+    /// No break survives: every run becomes one space (for phrases and single blocks).
+    None,
+}
+
+/// Whether ASCII letters are lower-cased as well as the rest of the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AsciiCase {
+    /// Left alone: the consumer folds ASCII case itself.
+    Keep,
+    /// Lower-cased like every other letter.
+    Fold,
+}
+
+/// A normalized copy of a text with the map back to byte offsets of the original.
+#[derive(Clone, Debug, Default)]
+pub struct Normalized {
+    text: String,
+    map: OffsetMap,
+}
+
+impl Normalized {
+    /// The normalized text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The offset map back to the original.
+    pub fn map(&self) -> &OffsetMap {
+        &self.map
+    }
+}
+
+/// Sparse, monotonic map from normalized byte offsets to original byte offsets.
+#[derive(Clone, Debug, Default)]
+pub struct OffsetMap {
+    /// `(normalized offset, original offset)` at every change of the distance between them.
+    points: Vec<(usize, usize)>,
+    original_len: usize,
+}
+
+impl OffsetMap {
+    fn raw(&self, normalized: usize) -> usize {
+        let i = self.points.partition_point(|&(n, _)| n <= normalized);
+        let mapped = if i == 0 {
+            normalized
+        } else {
+            let (n, o) = self.points[i - 1];
+            o + (normalized - n)
+        };
+        mapped.min(self.original_len)
+    }
+
+    /// Original offset of a match that starts at `normalized`, on a char boundary of
+    /// `original` (rounded down when one original char became several normalized ones).
+    pub fn start(&self, normalized: usize, original: &str) -> usize {
+        floor_char_boundary(original, self.raw(normalized))
+    }
+
+    /// Original offset of a match that ends at `normalized` (exclusive), rounded up to a char
+    /// boundary of `original`.
+    pub fn end(&self, normalized: usize, original: &str) -> usize {
+        ceil_char_boundary(original, self.raw(normalized))
+    }
+
+    /// Number of map points (zero when the normalized text lines up byte for byte).
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// True when no offset moved.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+}
+
+/// The largest char boundary of `s` at or before `i`.
+pub fn floor_char_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary of `s` at or after `i`.
+pub fn ceil_char_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Characters that carry no text: soft hyphen, zero-width and bidirectional marks, BOM.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Writes the folded form of a non-white-space `c` to `out`.
+fn fold_char(c: char, ascii: AsciiCase, out: &mut String) {
+    if c.is_ascii() {
+        out.push(if ascii == AsciiCase::Fold { c.to_ascii_lowercase() } else { c });
+        return;
+    }
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' | '\u{00B4}' | '\u{FF07}' => {
+            out.push('\'')
+        }
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' | '\u{2033}' | '\u{FF02}' => {
+            out.push('"')
+        }
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2043}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => out.push('-'),
+        '\u{2026}' => out.push_str("..."),
+        // Case folding beyond lower-casing: final sigma and sharp s.
+        '\u{03C2}' => out.push('\u{03C3}'),
+        '\u{00DF}' | '\u{1E9E}' => out.push_str("ss"),
+        // Full-width ASCII forms, common in CJK text.
+        '\u{FF01}'..='\u{FF5E}' => {
+            let ascii = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+            fold_char(ascii, ascii_fold_for_fullwidth(ascii), out)
+        }
+        _ => out.extend(c.to_lowercase()),
+    }
+}
+
+fn ascii_fold_for_fullwidth(_: char) -> AsciiCase {
+    // Full-width letters are rare enough that folding them outright is simpler than keeping
+    // the ASCII case for the automaton.
+    AsciiCase::Fold
+}
+
+/// Normalizes `text`. See the module documentation for what changes.
+pub fn normalize(text: &str, breaks: Breaks, ascii: AsciiCase) -> Normalized {
+    let mut out = String::with_capacity(text.len());
+    let mut points = Vec::new();
+    let mut delta: isize = 0;
+    // A pending white-space run: the original offset of its first char and its newline count.
+    let mut run: Option<(usize, usize)> = None;
+
+    let mut mark = |out: &String, orig: usize, points: &mut Vec<(usize, usize)>| {
+        let d = out.len() as isize - orig as isize;
+        if d != delta {
+            points.push((out.len(), orig));
+            delta = d;
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            let newline = usize::from(c == '\n');
+            run = Some(match run {
+                Some((start, n)) => (start, n + newline),
+                None => (i, newline),
+            });
+            continue;
+        }
+        if is_invisible(c) {
+            continue;
+        }
+        if let Some((start, newlines)) = run.take() {
+            mark(&out, start, &mut points);
+            out.push(run_char(newlines, breaks));
+        }
+        mark(&out, i, &mut points);
+        fold_char(c, ascii, &mut out);
+    }
+    if let Some((start, newlines)) = run {
+        mark(&out, start, &mut points);
+        out.push(run_char(newlines, breaks));
+    }
+    Normalized { text: out, map: OffsetMap { points, original_len: text.len() } }
+}
+
+fn run_char(newlines: usize, breaks: Breaks) -> char {
+    match breaks {
+        Breaks::Lines if newlines >= 1 => '\n',
+        Breaks::BlankLines if newlines >= 2 => '\n',
+        _ => ' ',
+    }
+}
+
+/// The fully folded form of a phrase, as stored in the automaton: ASCII lower-cased too,
+/// surrounding white space trimmed.
+pub fn fold_phrase(phrase: &str) -> String {
+    normalize(phrase, Breaks::None, AsciiCase::Fold).as_str().trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        normalize(s, Breaks::Lines, AsciiCase::Fold).as_str().to_string()
+    }
+
+    /// Checks that every normalized char boundary maps onto an original char boundary, in
+    /// order, and that mapping a found substring gives back the original spelling.
+    fn maps_back(original: &str, needle_normalized: &str, expected_original: &str) {
+        let n = normalize(original, Breaks::Lines, AsciiCase::Fold);
+        let at = n.as_str().find(needle_normalized).expect("needle in normalized text");
+        let start = n.map().start(at, original);
+        let end = n.map().end(at + needle_normalized.len(), original);
+        assert_eq!(&original[start..end], expected_original);
+    }
+
+    #[test]
+    fn typographic_apostrophe_matches_ascii() {
+        assert_eq!(norm("l’auteur"), "l'auteur");
+        assert_eq!(norm("l'auteur"), "l'auteur");
+        maps_back("celles de l’auteur et", "l'auteur", "l’auteur");
+    }
+
+    #[test]
+    fn no_break_spaces_before_french_punctuation_become_one_space() {
+        assert_eq!(norm("informés\u{00A0}?"), "informés ?");
+        assert_eq!(norm("informés\u{202F}?"), "informés ?");
+        assert_eq!(norm("informés \u{202F}\u{00A0} ?"), "informés ?");
+        maps_back("vous tenir informés\u{202F}? Merci", "informés ?", "informés\u{202F}?");
+    }
+
+    #[test]
+    fn accented_capitals_fold() {
+        assert_eq!(norm("ÉPOCH Été"), "époch été");
+    }
+
+    #[test]
+    fn cyrillic_and_greek_case_fold() {
+        assert_eq!(norm("ПОДДЕРЖИТЕ НАС"), "поддержите нас");
+        assert_eq!(norm("ΣΤΗΡΙΞΤΕ ΜΑΣ"), norm("στηρίξτε μας").replace('ί', "ι"));
+        assert_eq!(norm("μας"), "μασ");
+        maps_back("Пожалуйста, ПОДДЕРЖИТЕ нас.", "поддержите", "ПОДДЕРЖИТЕ");
+    }
+
+    #[test]
+    fn cjk_without_spaces_keeps_every_char() {
+        assert_eq!(norm("支持我们的新闻工作"), "支持我们的新闻工作");
+        maps_back("请支持我们的新闻工作。", "支持我们", "支持我们");
+        assert_eq!(norm("ｄｏｎａｔｅ！"), "donate!");
+    }
+
+    #[test]
+    fn entirely_multibyte_text_maps_back() {
+        let text = "寄付のお願い\u{3000}ご支援ください";
+        assert_eq!(norm(text), "寄付のお願い ご支援ください");
+        maps_back(text, "ご支援", "ご支援");
+    }
+
+    #[test]
+    fn invisible_chars_dropped_and_dashes_folded() {
+        assert_eq!(norm("do\u{00AD}nate\u{200B} now — please"), "donate now - please");
+        maps_back("x do\u{00AD}nate y", "donate", "do\u{00AD}nate");
+    }
+
+    #[test]
+    fn sharp_s_expands_and_maps_to_boundaries() {
+        let text = "Großartig";
+        let n = normalize(text, Breaks::Lines, AsciiCase::Fold);
+        assert_eq!(n.as_str(), "grossartig");
+        let end = n.map().end(3, text);
+        assert!(text.is_char_boundary(end));
+    }
+
+    #[test]
+    fn line_modes() {
+        let text = "a\nb\n\n c";
+        assert_eq!(normalize(text, Breaks::Lines, AsciiCase::Keep).as_str(), "a\nb\nc");
+        assert_eq!(normalize(text, Breaks::BlankLines, AsciiCase::Keep).as_str(), "a b\nc");
+        assert_eq!(normalize(text, Breaks::None, AsciiCase::Keep).as_str(), "a b c");
+    }
+
+    #[test]
+    fn ascii_case_kept_when_asked() {
+        assert_eq!(normalize("Donate NOW", Breaks::Lines, AsciiCase::Keep).as_str(), "Donate NOW");
+        assert_eq!(fold_phrase("  Donate NOW "), "donate now");
+    }
+
+    #[test]
+    fn map_is_monotonic_on_mixed_text() {
+        let text = "A\u{00A0}\u{00A0}b’c\u{200B}ßΣ  \n\n x";
+        let n = normalize(text, Breaks::Lines, AsciiCase::Fold);
+        let mut last = 0;
+        for i in 0..=n.as_str().len() {
+            let o = n.map().start(i, text);
+            assert!(o >= last, "offset map went backwards at {i}");
+            assert!(text.is_char_boundary(o));
+            last = o;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! `patterns lint`: problems a pattern author should look at before shipping a pattern.
+//!
+//! Validation ([`super::file`]) rejects what cannot work; lint reports what works badly:
+//! duplicated or shadowed phrases, phrases so short they fire on ordinary words, regexes
+//! that would run on every block, examples the pattern does not even match, and patterns
+//! with too few examples to be reviewed.
+use crate::literals::{required_literals, MIN_USEFUL_LEN};
+use crate::normalize::fold_phrase;
+use crate::pattern::Pattern;
+use std::collections::HashMap;
+
+/// One lint finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lint {
+    /// The pattern id.
+    pub id: String,
+    /// `file:line`.
+    pub location: String,
+    /// A short code (`duplicate-phrase`, `short-phrase`, …).
+    pub code: &'static str,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+fn is_unspaced(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+}
+
+/// Lints `patterns`. `examples_hit(i, text)` says whether pattern `i` matches `text`.
+pub fn lint(patterns: &[Pattern], examples_hit: impl Fn(usize, &str) -> bool) -> Vec<Lint> {
+    let mut out = Vec::new();
+    let mut push = |p: &Pattern, code, message: String| {
+        out.push(Lint { id: p.id.clone(), location: format!("{}:{}", p.source.display(), p.line), code, message })
+    };
+    let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in patterns.iter().enumerate() {
+        for phrase in &p.phrases {
+            owners.entry(fold_phrase(phrase)).or_default().push(i);
+        }
+    }
+    for (i, p) in patterns.iter().enumerate() {
+        for phrase in &p.phrases {
+            let folded = fold_phrase(phrase);
+            let others: Vec<&str> = owners[&folded].iter().filter(|&&j| j != i).map(|&j| patterns[j].id.as_str()).collect();
+            let repeated_here = owners[&folded].iter().filter(|&&j| j == i).count() > 1;
+            if !others.is_empty() || repeated_here {
+                let where_ = if others.is_empty() { "twice in this pattern".to_string() } else { format!("also in {}", others.join(", ")) };
+                push(p, "duplicate-phrase", format!("phrase {phrase:?} is {where_}"));
+            }
+            let chars = folded.chars().count();
+            let unspaced = folded.chars().any(is_unspaced);
+            if (unspaced && chars < 2) || (!unspaced && !folded.contains(' ') && chars <= 3) {
+                push(p, "short-phrase", format!("phrase {phrase:?} is so short it fires on ordinary words; make it a longer phrase"));
+            }
+            for (other, owners_of_other) in &owners {
+                if other != &folded && other.contains(folded.as_str()) && owners_of_other.iter().any(|&j| patterns[j].category == p.category && j != i) {
+                    let ids: Vec<&str> = owners_of_other.iter().map(|&j| patterns[j].id.as_str()).collect();
+                    push(p, "overlapping-phrase", format!("phrase {phrase:?} is inside {other:?} of {}: both fire on the same text", ids.join(", ")));
+                }
+            }
+        }
+        if let Some(regex) = &p.regex {
+            match required_literals(regex) {
+                None => push(p, "regex-without-literal", "the regex has no required literal, so it runs on every block; anchor it on a fixed word".into()),
+                Some(lits) if lits.iter().any(|l| l.chars().count() < MIN_USEFUL_LEN) => {
+                    push(p, "regex-short-literal", format!("the regex's required literals {lits:?} are very short; it will run on most blocks"))
+                }
+                Some(_) => {}
+            }
+        }
+        for example in &p.examples {
+            if !examples_hit(i, example) {
+                push(p, "example-not-matched", format!("example {example:?} is not matched by this pattern"));
+            }
+        }
+        if p.examples.len() < 2 {
+            push(p, "few-examples", format!("{} example(s); give at least two", p.examples.len()));
+        }
+        if p.counter_examples.is_empty() {
+            push(p, "no-counter-example", "no counter-example: add a body sentence that must not be flagged".into());
+        }
+    }
+    out.sort_by(|a, b| a.location.cmp(&b.location).then(a.code.cmp(b.code)).then(a.message.cmp(&b.message)));
+    out.dedup();
+    out
+}

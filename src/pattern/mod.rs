@@ -1,0 +1,156 @@
+//! Patterns: the data that says what boilerplate looks like.
+//!
+//! Patterns live in TOML files, `patterns/<lang>/<category>.toml`, one `[[pattern]]` table
+//! each (schema in [`file`]). The built-in files are compiled into the binary ([`builtin`]);
+//! users add directories of their own. Loading validates everything up front and reports the
+//! file, the pattern id and the reason, so a broken pattern never reaches the matcher.
+mod builtin;
+mod file;
+pub mod lint;
+mod selftest;
+
+pub use builtin::{builtin_files, builtin_patterns};
+pub use file::{parse_pattern_file, PatternDef, PatternFile};
+pub use selftest::{run_examples, ExampleFailure};
+
+use crate::category::Category;
+use crate::error::PatternError;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Resource limits that keep untrusted pattern files from costing unbounded time or memory.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest compiled size of one regex, in bytes (the `regex` crate's `size_limit`).
+    pub regex_size: usize,
+    /// Most patterns in one set.
+    pub max_patterns: usize,
+    /// Most phrases over all patterns.
+    pub max_phrases: usize,
+    /// Longest phrase, in bytes.
+    pub max_phrase_len: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { regex_size: 1 << 20, max_patterns: 50_000, max_phrases: 500_000, max_phrase_len: 512 }
+    }
+}
+
+/// One validated pattern.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    /// Stable id, `<lang>.<category>.<slug>`.
+    pub id: String,
+    /// Language code from the file's folder (`xx` for language-neutral).
+    pub lang: String,
+    /// What the pattern detects.
+    pub category: Category,
+    /// Literal phrases, as written.
+    pub phrases: Vec<String>,
+    /// Optional regex, matched on the fully folded text of a block.
+    pub regex: Option<String>,
+    /// Strength of evidence, in (0, 1].
+    pub weight: f64,
+    /// Texts that must be classified as `category` on their own.
+    pub examples: Vec<String>,
+    /// Texts that must stay body on their own.
+    pub counter_examples: Vec<String>,
+    /// Where the pattern was defined.
+    pub source: PathBuf,
+    /// 1-based line of the pattern's `id` in its file.
+    pub line: usize,
+}
+
+/// A validated collection of patterns with unique ids.
+#[derive(Clone, Debug, Default)]
+pub struct PatternSet {
+    patterns: Vec<Pattern>,
+}
+
+impl PatternSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The built-in patterns embedded in the binary.
+    pub fn builtin() -> Result<Self, PatternError> {
+        let mut set = Self::new();
+        set.extend(builtin_patterns()?)?;
+        Ok(set)
+    }
+
+    /// Adds patterns, rejecting an id that is already present.
+    pub fn extend(&mut self, patterns: Vec<Pattern>) -> Result<(), PatternError> {
+        let mut seen: HashMap<&str, usize> =
+            self.patterns.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+        for (offset, p) in patterns.iter().enumerate() {
+            if let Some(&first) = seen.get(p.id.as_str()) {
+                let first = if first < self.patterns.len() { &self.patterns[first] } else { &patterns[first - self.patterns.len()] };
+                return Err(PatternError::at(
+                    &p.source,
+                    p.line,
+                    Some(&p.id),
+                    format!("duplicate id: already defined in {}:{}", first.source.display(), first.line),
+                ));
+            }
+            seen.insert(p.id.as_str(), self.patterns.len() + offset);
+        }
+        drop(seen);
+        self.patterns.extend(patterns);
+        Ok(())
+    }
+
+    /// Loads every `<lang>/<category>.toml` below `dir` and adds it.
+    pub fn load_dir(&mut self, dir: &Path, limits: &Limits) -> Result<(), PatternError> {
+        let files = file::find_pattern_files(dir)?;
+        if files.is_empty() {
+            return Err(PatternError::at(dir, 0, None, "no pattern files found (expected <lang>/<category>.toml)".into()));
+        }
+        for path in files {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| PatternError::at(&path, 0, None, format!("cannot read: {e}")))?;
+            let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
+            let patterns = parse_pattern_file(&path, &rel, &text, limits)?;
+            self.extend(patterns)?;
+        }
+        self.check_limits(limits)
+    }
+
+    /// Rejects a set larger than `limits` allows.
+    pub fn check_limits(&self, limits: &Limits) -> Result<(), PatternError> {
+        if self.patterns.len() > limits.max_patterns {
+            return Err(PatternError::limit(format!(
+                "{} patterns exceed the limit of {}",
+                self.patterns.len(),
+                limits.max_patterns
+            )));
+        }
+        let phrases: usize = self.patterns.iter().map(|p| p.phrases.len()).sum();
+        if phrases > limits.max_phrases {
+            return Err(PatternError::limit(format!("{phrases} phrases exceed the limit of {}", limits.max_phrases)));
+        }
+        Ok(())
+    }
+
+    /// The patterns, in load order.
+    pub fn patterns(&self) -> &[Pattern] {
+        &self.patterns
+    }
+
+    /// Number of patterns.
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// True when there are no patterns.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// Keeps only the patterns `keep` accepts (category or language selection).
+    pub fn retain(&mut self, keep: impl FnMut(&Pattern) -> bool) {
+        self.patterns.retain(keep);
+    }
+}

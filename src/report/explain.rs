@@ -1,0 +1,67 @@
+//! `explain`: every block with its label, its score, the patterns that hit and why.
+//!
+//! Meant for the moment a user asks "why was this flagged?" or "why did this appeal slip
+//! through?": each block shows the arithmetic of its score, so the missing phrase or the
+//! too-weak weight is visible at a glance.
+use super::human::excerpt;
+use crate::classify::{Reason, Scoring};
+use crate::detector::{Analysis, Detector};
+use std::fmt::Write;
+
+fn scoring_line(s: &Scoring) -> String {
+    format!(
+        "{} evidence {:.2} × coverage {:.0}% → ×{:.2} × position ×{:.2} × length ×{:.2} ({} chars) = {:.2}",
+        s.category,
+        s.evidence,
+        s.coverage * 100.0,
+        0.55 + 0.45 * (2.0 * s.coverage).min(1.0),
+        s.position_factor,
+        s.length_factor,
+        s.chars,
+        s.score
+    )
+}
+
+/// Renders the explanation of `analysis`.
+pub fn render(detector: &Detector, analysis: &Analysis<'_>) -> String {
+    let threshold = detector.config().classify.threshold;
+    let patterns = detector.patterns();
+    let mut out = String::new();
+    let _ = writeln!(out, "{} blocks, threshold {:.2}", analysis.blocks.len(), threshold);
+    for (i, (block, verdict)) in analysis.blocks.iter().zip(&analysis.verdicts).enumerate() {
+        let line = analysis.text[..block.start].matches('\n').count() + 1;
+        let label = verdict.category.map_or("body", |c| c.as_str());
+        let _ = writeln!(out, "\n#{i} line {line} [{label}] {:.2}  {}", verdict.score, excerpt(&analysis.text[block.start..block.end]));
+        match &verdict.reason {
+            Reason::NoEvidence => {
+                let _ = writeln!(out, "    no pattern hit");
+            }
+            Reason::Scored(s) => {
+                let verdict_word = if s.score >= threshold { "flagged" } else { "below threshold, body" };
+                let _ = writeln!(out, "    {}: {verdict_word}", scoring_line(s));
+            }
+            Reason::JoinedByEvidence { anchor, own } => {
+                let _ = writeln!(out, "    joined the region of block #{anchor}: own {} (below threshold) but same-category evidence next to it", scoring_line(own));
+            }
+            Reason::JoinedBetween { anchor } => {
+                let _ = writeln!(out, "    joined the region of block #{anchor}: short block between two blocks of that region");
+            }
+        }
+        for hit in analysis.hits_in(i) {
+            let p = &patterns[hit.pattern];
+            let _ = writeln!(
+                out,
+                "    hit {} ({}, weight {:.2}) at {}..{}: \"{}\"  [{}:{}]",
+                p.id,
+                p.category,
+                p.weight,
+                hit.start,
+                hit.end,
+                &analysis.text[hit.start..hit.end],
+                p.source.display(),
+                p.line
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,7 @@
+//! Everything that turns results into text for people or tools.
+//!
+//! [`record`] is the scan output record; [`human`] the readable scan view; [`explain`] the
+//! block-by-block explanation.
+pub mod explain;
+pub mod human;
+pub mod record;

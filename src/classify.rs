@@ -117,6 +117,12 @@ fn union_len(spans: &mut [(usize, usize)]) -> usize {
     total
 }
 
+/// How much of its evidence a block keeps given the share of it that matched: a phrase that
+/// is the whole line keeps all of it, a phrase lost in a long sentence keeps less than half.
+pub fn coverage_factor(coverage: f64) -> f64 {
+    (0.45 + coverage).min(1.0)
+}
+
 fn position_factor(index: usize, count: usize) -> f64 {
     if count <= 3 {
         return 1.0;
@@ -141,7 +147,7 @@ fn score_category(
     let evidence = 1.0 - ev.patterns[c].iter().map(|&p| 1.0 - patterns[p].weight).product::<f64>();
     let covered = union_len(&mut ev.spans[c]);
     let coverage = (covered as f64 / (block.end - block.start).max(1) as f64).min(1.0);
-    let coverage_factor = 0.55 + 0.45 * (2.0 * coverage).min(1.0);
+    let coverage_factor = coverage_factor(coverage);
     let length_factor = if chars as f64 > LONG_BLOCK_CHARS { (LONG_BLOCK_CHARS / chars as f64).powf(0.3) } else { 1.0 };
     let score = evidence * coverage_factor * position * length_factor;
     Scoring { category, evidence, coverage, chars, position_factor: position, length_factor, score }

@@ -14,7 +14,7 @@ fn scoring_line(s: &Scoring) -> String {
         s.category,
         s.evidence,
         s.coverage * 100.0,
-        0.55 + 0.45 * (2.0 * s.coverage).min(1.0),
+        crate::classify::coverage_factor(s.coverage),
         s.position_factor,
         s.length_factor,
         s.chars,

@@ -1,1 +1,53 @@
-fn main() {}
+//! Throughput of the detector (normalize → match → classify) on a few MB of article text,
+//! per core. Corpus-level speed (I/O, JSON, threads) is measured by `benches/speed.sh`.
+use boilerguard::Detector;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+
+/// About `mb` MB of documents: the sample articles of `examples/`, and the dev set's pages
+/// when `../shared` is present (real text is what matters for the automaton's speed).
+fn documents(mb: usize) -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seeds: Vec<String> = Vec::new();
+    if let Ok(dev) = std::fs::read_to_string(root.join("../shared/eval/dev.jsonl")) {
+        for line in dev.lines() {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
+                let paras: Vec<&str> = v["paragraphs"].as_array().into_iter().flatten().filter_map(|p| p["text"].as_str()).collect();
+                seeds.push(paras.join("\n"));
+            }
+        }
+    }
+    for entry in std::fs::read_dir(root.join("examples/articles")).into_iter().flatten().flatten() {
+        seeds.extend(std::fs::read_to_string(entry.path()));
+    }
+    let mut docs = Vec::new();
+    let mut total = 0;
+    while total < mb * 1_000_000 {
+        let doc = seeds[docs.len() % seeds.len()].clone();
+        total += doc.len();
+        docs.push(doc);
+    }
+    docs
+}
+
+fn detector(c: &mut Criterion) {
+    let detector = Detector::builtin().expect("built-in patterns");
+    let docs = documents(4);
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let mut group = c.benchmark_group("detector");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.sample_size(10);
+    group.bench_with_input(BenchmarkId::new("findings", "4MB"), &docs, |b, docs| {
+        b.iter(|| docs.iter().map(|d| detector.findings(d).len()).sum::<usize>())
+    });
+    group.bench_with_input(BenchmarkId::new("normalize", "4MB"), &docs, |b, docs| {
+        b.iter(|| {
+            docs.iter()
+                .map(|d| boilerguard::normalize::normalize(d, boilerguard::normalize::Breaks::Lines, boilerguard::normalize::AsciiCase::Keep).as_str().len())
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, detector);
+criterion_main!(benches);

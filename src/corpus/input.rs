@@ -225,6 +225,7 @@ pub fn open(input: &Input, on_read: Option<Box<dyn Fn(u64) + Send>>) -> Result<(
     let format = match input.format {
         InputFormat::Auto => {
             let head = stream.fill_buf().map_err(|e| CorpusError::io(&path_for_errors, e))?;
+            let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
             let first = head.iter().find(|b| !b.is_ascii_whitespace());
             if first == Some(&b'{') {
                 InputFormat::Jsonl

@@ -198,6 +198,10 @@ impl<'a> Pipeline<'a> {
             match next {
                 Ok(None) => break,
                 Ok(Some(Record::Complete)) => {
+                    // A UTF-8 byte-order mark is not part of a JSON document.
+                    if format == InputFormat::Jsonl && reader.line() == 1 && chunk.buf[start..].starts_with(b"\xEF\xBB\xBF") {
+                        chunk.buf.drain(start..start + 3);
+                    }
                     let range = start..chunk.buf.len();
                     chunk.items.push(Item::Record { input: index, format, line: reader.line(), range });
                 }

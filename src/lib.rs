@@ -15,6 +15,8 @@
 //!    over their neighbouring blocks; every label keeps its reason.
 //! 6. [`Detector`] ties these together; [`batch`] runs it over whole corpora read by
 //!    [`corpus`]; [`report`] and [`eval`] present results.
+//! 7. [`check`] is the CI gate on top of [`batch`]: rules, baselines, configuration file and
+//!    the human, JSON, SARIF, GitHub and JUnit reporters.
 //!
 //! # Example
 //!
@@ -32,6 +34,7 @@
 //! ```
 pub mod batch;
 pub mod category;
+pub mod check;
 pub mod classify;
 pub mod corpus;
 pub mod detector;

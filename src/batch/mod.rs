@@ -10,6 +10,7 @@ mod stats;
 pub use clean::{annotation_path, clean, Annotation, CleanOptions, CleanTarget, RemovedBlock};
 pub use rejects::{Reject, RejectWriter};
 pub use scan::{scan, ScanFormat};
+pub(crate) use scan::{work, Tally, Work};
 pub use stats::Stats;
 
 use crate::corpus::pipeline::{Progress, RecordRef};

@@ -1,6 +1,7 @@
 //! Subcommands and their arguments. Each subcommand maps its flags onto library types and
 //! calls the library; only this layer prints.
 mod args;
+mod check;
 mod clean;
 mod eval;
 mod explain;
@@ -25,6 +26,8 @@ enum Command {
     Scan(scan::ScanArgs),
     /// Write the corpus back with boilerplate removed (or only annotated).
     Clean(clean::CleanArgs),
+    /// CI gate: exit 1 when boilerplate of the selected categories is found.
+    Check(check::CheckArgs),
     /// Show every block of one document with its label, score and matched patterns.
     Explain(explain::ExplainArgs),
     /// Tools for pattern authors: list, test, lint.
@@ -39,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Scan(a) => scan::run(a),
         Command::Clean(a) => clean::run(a),
+        Command::Check(a) => check::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Patterns(c) => patterns::run(c),
         Command::Eval(a) => eval::run(a),

@@ -1,0 +1,175 @@
+//! `boilerguard check`: flags → [`boilerguard::check`] settings → one reporter → exit status.
+use super::args::{InputArgs, RunArgs};
+use anyhow::Context;
+use boilerguard::category::{parse_list, Category};
+use boilerguard::check::{check, Baseline, CheckOptions, CliSettings, Config, Format, Settings};
+use boilerguard::corpus::output::AtomicFile;
+use boilerguard::corpus::Compression;
+use boilerguard::segment::BlockMode;
+use boilerguard::ExitStatus;
+use clap::Args;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// A comma-separated category list (`donation,disclaimer`, or `all`).
+#[derive(Clone, Debug)]
+struct Categories(Vec<Category>);
+
+fn categories(s: &str) -> Result<Categories, String> {
+    parse_list(s).map(Categories).map_err(|e| e.to_string())
+}
+
+fn unit_interval(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a number between 0 and 1, found `{s}`")),
+    }
+}
+
+/// When to colour the human report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+enum ColorChoice {
+    /// When standard output is a terminal.
+    #[default]
+    Auto,
+    /// Always (still never when `NO_COLOR` is set).
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Categories that fail the check (comma-separated, or `all`) [default: donation,disclaimer].
+    #[arg(long, value_name = "CATEGORIES", value_parser = categories)]
+    fail_on: Option<Categories>,
+    /// Categories reported as warnings without failing the check.
+    #[arg(long, value_name = "CATEGORIES", value_parser = categories)]
+    warn_on: Option<Categories>,
+    /// Lowest block score that counts [default: 0.5].
+    #[arg(long, value_name = "SCORE", value_parser = unit_interval)]
+    min_score: Option<f64>,
+    /// Fail only when more than this share of documents (0–1) has failing findings.
+    #[arg(long, value_name = "RATE", value_parser = unit_interval)]
+    max_leak_rate: Option<f64>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every current finding in FILE (JSON) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Use this configuration file instead of the nearest boilerguard.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore boilerguard.toml files.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
+    /// Add the patterns in DIR (`<lang>/<category>.toml` files); repeatable.
+    #[arg(long = "patterns", value_name = "DIR")]
+    patterns: Vec<PathBuf>,
+    /// Do not load the built-in patterns.
+    #[arg(long)]
+    no_builtin: bool,
+    /// Only patterns of these languages (comma-separated ISO 639-1 codes; `xx` always kept).
+    #[arg(long, value_name = "LANGS", value_delimiter = ',')]
+    lang: Vec<String>,
+    /// How documents are cut into blocks [default: auto].
+    #[arg(long, value_enum)]
+    blocks: Option<BlockMode>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the report here instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Colour the human report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+impl CheckArgs {
+    fn cli_settings(&self) -> CliSettings {
+        CliSettings {
+            fail_on: self.fail_on.clone().map(|c| c.0),
+            warn_on: self.warn_on.clone().map(|c| c.0),
+            min_score: self.min_score,
+            max_leak_rate: self.max_leak_rate,
+            patterns: self.patterns.clone(),
+            no_builtin: self.no_builtin,
+            lang: self.lang.clone(),
+            blocks: self.blocks,
+            baseline: self.baseline.clone(),
+        }
+    }
+
+    fn color(&self) -> bool {
+        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            return false;
+        }
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => self.output.is_none() && std::io::stdout().is_terminal(),
+        }
+    }
+}
+
+pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let config_path = match (&args.config, args.no_config) {
+        (_, true) => None,
+        (Some(path), _) => Some(path.clone()),
+        (None, false) => Config::discover(&cwd),
+    };
+    let config = config_path.map(|p| Config::load(&p, &cwd)).transpose()?;
+    let settings = Settings::resolve(config.as_ref(), &args.cli_settings(), &cwd)?;
+    let detector_config = settings.detector_config();
+    anyhow::ensure!(detector_config.builtin || !detector_config.pattern_dirs.is_empty(), "--no-builtin needs at least one --patterns DIR");
+    let detector = detector_config.build()?;
+    // A baseline being rewritten is not read: the new one records every current finding.
+    let baseline = match (&settings.baseline, &args.write_baseline) {
+        (Some(path), None) => Some(Baseline::load(path)?),
+        _ => None,
+    };
+    let discovered = args.input.discover()?;
+    let (batch, bar) = args.run.batch(args.input.fields(), &discovered.inputs);
+    let options = CheckOptions { settings, baseline, keep_all_documents: args.format.lists_all_documents() };
+    let result = check(&detector, &discovered.inputs, &batch, &options)?;
+
+    if let Some(path) = &args.write_baseline {
+        result.current.save(path)?;
+        let status = args.run.finish(&discovered, &result.outcome, bar)?;
+        eprintln!("boilerguard: wrote {} findings to the baseline {}", result.current.findings.len(), path.display());
+        return Ok(status);
+    }
+
+    let reporter = args.format.reporter(args.color());
+    match &args.output {
+        Some(path) => {
+            for input in &discovered.inputs {
+                if let Some(p) = &input.path {
+                    anyhow::ensure!(!boilerguard::corpus::output::same_file(p, path), "{}: -o would overwrite an input", path.display());
+                }
+            }
+            let mut file = AtomicFile::create(path, Compression::None)?;
+            reporter.report(&result.report, &mut file).with_context(|| format!("cannot write {}", path.display()))?;
+            file.commit()?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            reporter.report(&result.report, &mut out)?;
+            out.flush()?;
+        }
+    }
+    let status = args.run.finish(&discovered, &result.outcome, bar)?;
+    Ok(match status {
+        ExitStatus::Success if result.report.summary.failed => ExitStatus::Findings,
+        other => other,
+    })
+}

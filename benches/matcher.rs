@@ -49,5 +49,27 @@ fn detector(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, detector);
+/// A regex that is exponential in a backtracking engine (`(a|aa)+$`-style, nested
+/// quantifiers) over 10 MB of lines that almost match it: it must stay linear here.
+fn adversarial_regex(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("en")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("en/donation.toml"),
+        "[[pattern]]\nid = \"en.donation.evil\"\nregex = '(?:a|aa)+(?:a+)+b'\nweight = 0.5\nexamples = [\"aaab\"]\n",
+    )
+    .expect("write pattern");
+    let detector = boilerguard::DetectorConfig { builtin: false, pattern_dirs: vec![dir.path().to_path_buf()], ..Default::default() }
+        .build()
+        .expect("pattern loads");
+    let line = format!("{}c\n", "a".repeat(999));
+    let text = line.repeat(10_000);
+    let mut group = c.benchmark_group("adversarial");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.sample_size(10);
+    group.bench_function("nested-quantifier regex, 10MB", |b| b.iter(|| detector.findings(&text).len()));
+    group.finish();
+}
+
+criterion_group!(benches, detector, adversarial_regex);
 criterion_main!(benches);

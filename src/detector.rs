@@ -119,18 +119,30 @@ impl Detector {
         &self.config
     }
 
-    /// Runs the pipeline on `text`.
-    pub fn analyze<'t>(&self, text: &'t str) -> Analysis<'t> {
+    /// Cuts `text` into blocks and finds every pattern hit in it.
+    fn blocks_and_hits(&self, text: &str) -> (Vec<Block>, Vec<Hit>) {
         let (blocks, breaks) = segment(text, self.config.blocks);
         let norm = normalize(text, breaks, AsciiCase::Keep);
         let hits = self.matcher.find(text, &norm, &blocks);
+        (blocks, hits)
+    }
+
+    /// Runs the pipeline on `text`.
+    pub fn analyze<'t>(&self, text: &'t str) -> Analysis<'t> {
+        let (blocks, hits) = self.blocks_and_hits(text);
         let verdicts = classify(text, &blocks, &hits, self.set.patterns(), &self.config.classify);
         Analysis { text, blocks, hits, verdicts }
     }
 
     /// The non-body blocks of `text`.
     pub fn findings(&self, text: &str) -> Vec<Finding> {
-        self.analyze(text).findings(self)
+        let (blocks, hits) = self.blocks_and_hits(text);
+        if hits.is_empty() {
+            // Most documents: nothing to classify.
+            return Vec::new();
+        }
+        let verdicts = classify(text, &blocks, &hits, self.set.patterns(), &self.config.classify);
+        Analysis { text, blocks, hits, verdicts }.findings(self)
     }
 
     /// `text` with every non-body block removed.

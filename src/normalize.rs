@@ -160,8 +160,29 @@ fn ascii_fold_for_fullwidth(_: char) -> AsciiCase {
     AsciiCase::Fold
 }
 
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
+}
+
+/// End of the run of ASCII text starting at `i` that normalizes to itself when ASCII case is
+/// kept: non-space ASCII bytes, and single spaces between them.
+fn plain_ascii_run(bytes: &[u8], i: usize) -> usize {
+    let mut j = i;
+    while j < bytes.len() {
+        let b = bytes[j];
+        let plain = b < 0x80 && !is_ascii_space(b);
+        let single_space = b == b' ' && bytes.get(j + 1).is_some_and(|&n| n < 0x80 && !is_ascii_space(n));
+        if !(plain || single_space) {
+            break;
+        }
+        j += 1;
+    }
+    j
+}
+
 /// Normalizes `text`. See the module documentation for what changes.
 pub fn normalize(text: &str, breaks: Breaks, ascii: AsciiCase) -> Normalized {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut points = Vec::new();
     let mut delta: isize = 0;
@@ -175,16 +196,26 @@ pub fn normalize(text: &str, breaks: Breaks, ascii: AsciiCase) -> Normalized {
             delta = d;
         }
     };
-    for (i, c) in text.char_indices() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (c, len) = if b < 0x80 {
+            (b as char, 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+            (c, c.len_utf8())
+        };
         if c.is_whitespace() {
             let newline = usize::from(c == '\n');
             run = Some(match run {
                 Some((start, n)) => (start, n + newline),
                 None => (i, newline),
             });
+            i += len;
             continue;
         }
         if is_invisible(c) {
+            i += len;
             continue;
         }
         if let Some((start, newlines)) = run.take() {
@@ -192,7 +223,15 @@ pub fn normalize(text: &str, breaks: Breaks, ascii: AsciiCase) -> Normalized {
             out.push(run_char(newlines, breaks));
         }
         mark(&out, i, &mut points);
+        if b < 0x80 && ascii == AsciiCase::Keep {
+            // The common case, copied in bulk: offsets do not move inside it.
+            let end = plain_ascii_run(bytes, i);
+            out.push_str(&text[i..end]);
+            i = end;
+            continue;
+        }
         fold_char(c, ascii, &mut out);
+        i += len;
     }
     if let Some((start, newlines)) = run {
         mark(&out, start, &mut points);

@@ -23,5 +23,4 @@ __all__ = ["Block", "Detector", "PatternError", "__version__"]
 
 def _rebuild(config: Dict[str, Any]) -> Detector:
     """Unpickles a :class:`Detector`: builds it again from the options it was made with."""
-    config = dict(config)
-    return Detector(config.pop("patterns"), config.pop("builtin"), config.pop("categories"), **config)
+    return Detector(**config)

@@ -1,3 +1,4 @@
+#![allow(missing_docs)] // criterion_group! generates undocumented items.
 //! Throughput of the detector (normalize → match → classify) on a few MB of article text,
 //! per core. Corpus-level speed (I/O, JSON, threads) is measured by `benches/speed.sh`.
 use boilerguard::Detector;
@@ -11,7 +12,8 @@ fn documents(mb: usize) -> Vec<String> {
     if let Ok(dev) = std::fs::read_to_string(root.join("../shared/eval/dev.jsonl")) {
         for line in dev.lines() {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
-                let paras: Vec<&str> = v["paragraphs"].as_array().into_iter().flatten().filter_map(|p| p["text"].as_str()).collect();
+                let paras: Vec<&str> =
+                    v["paragraphs"].as_array().into_iter().flatten().filter_map(|p| p["text"].as_str()).collect();
                 seeds.push(paras.join("\n"));
             }
         }
@@ -42,7 +44,15 @@ fn detector(c: &mut Criterion) {
     group.bench_with_input(BenchmarkId::new("normalize", "4MB"), &docs, |b, docs| {
         b.iter(|| {
             docs.iter()
-                .map(|d| boilerguard::normalize::normalize(d, boilerguard::normalize::Breaks::Lines, boilerguard::normalize::AsciiCase::Keep).as_str().len())
+                .map(|d| {
+                    boilerguard::normalize::normalize(
+                        d,
+                        boilerguard::normalize::Breaks::Lines,
+                        boilerguard::normalize::AsciiCase::Keep,
+                    )
+                    .as_str()
+                    .len()
+                })
                 .sum::<usize>()
         })
     });
@@ -59,9 +69,13 @@ fn adversarial_regex(c: &mut Criterion) {
         "[[pattern]]\nid = \"en.donation.evil\"\nregex = '(?:a|aa)+(?:a+)+b'\nweight = 0.5\nexamples = [\"aaab\"]\n",
     )
     .expect("write pattern");
-    let detector = boilerguard::DetectorConfig { builtin: false, pattern_dirs: vec![dir.path().to_path_buf()], ..Default::default() }
-        .build()
-        .expect("pattern loads");
+    let detector = boilerguard::DetectorConfig {
+        builtin: false,
+        pattern_dirs: vec![dir.path().to_path_buf()],
+        ..Default::default()
+    }
+    .build()
+    .expect("pattern loads");
     let line = format!("{}c\n", "a".repeat(999));
     let text = line.repeat(10_000);
     let mut group = c.benchmark_group("adversarial");

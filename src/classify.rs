@@ -154,7 +154,13 @@ fn score_category(
 }
 
 /// Labels every block. `hits` must be sorted by block.
-pub fn classify(text: &str, blocks: &[Block], hits: &[Hit], patterns: &[Pattern], options: &ClassifyOptions) -> Vec<Verdict> {
+pub fn classify(
+    text: &str,
+    blocks: &[Block],
+    hits: &[Hit],
+    patterns: &[Pattern],
+    options: &ClassifyOptions,
+) -> Vec<Verdict> {
     let mut evidence = vec![Evidence::default(); blocks.len()];
     for hit in hits {
         let category = patterns[hit.pattern].category;
@@ -175,7 +181,8 @@ pub fn classify(text: &str, blocks: &[Block], hits: &[Hit], patterns: &[Pattern]
         .map(|(i, (block, ev))| {
             let chars = text[block.start..block.end].chars().count();
             let position = position_factor(i, blocks.len());
-            let present: Vec<Category> = Category::ALL.into_iter().filter(|c| !ev.patterns[c.index()].is_empty()).collect();
+            let present: Vec<Category> =
+                Category::ALL.into_iter().filter(|c| !ev.patterns[c.index()].is_empty()).collect();
             present
                 .into_iter()
                 .map(|c| score_category(c, ev, patterns, *block, chars, position))
@@ -199,14 +206,26 @@ fn initial_verdict(scoring: Option<&Scoring>, ev: &Evidence, threshold: f64) -> 
             let mut patterns = if flagged { ev.patterns[s.category.index()].clone() } else { ev.patterns.concat() };
             patterns.sort_unstable();
             patterns.dedup();
-            Verdict { category: flagged.then_some(s.category), score: s.score, patterns, reason: Reason::Scored(s.clone()) }
+            Verdict {
+                category: flagged.then_some(s.category),
+                score: s.score,
+                patterns,
+                reason: Reason::Scored(s.clone()),
+            }
         }
     }
 }
 
 /// Extends every flagged block's region over neighbours with evidence of the same category
 /// and over short blocks sandwiched between two of its blocks.
-fn grow_regions(verdicts: &mut [Verdict], scorings: &[Option<Scoring>], evidence: &[Evidence], blocks: &[Block], text: &str, threshold: f64) {
+fn grow_regions(
+    verdicts: &mut [Verdict],
+    scorings: &[Option<Scoring>],
+    evidence: &[Evidence],
+    blocks: &[Block],
+    text: &str,
+    threshold: f64,
+) {
     let anchors: Vec<(usize, Category, f64)> =
         verdicts.iter().enumerate().filter_map(|(i, v)| v.category.map(|c| (i, c, v.score))).collect();
     for &(anchor, category, score) in &anchors {

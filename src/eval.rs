@@ -139,7 +139,8 @@ pub fn predict(detector: &Detector, doc: &GoldDocument) -> Vec<&'static str> {
                 covered[label_index(f.category.eval_label())] += overlap;
             }
             start = end + 1;
-            let (best, bytes) = covered.iter().enumerate().skip(1).max_by_key(|(i, b)| (**b, std::cmp::Reverse(*i))).unwrap_or((0, &0));
+            let (best, bytes) =
+                covered.iter().enumerate().skip(1).max_by_key(|(i, b)| (**b, std::cmp::Reverse(*i))).unwrap_or((0, &0));
             if *bytes > 0 && *bytes * 2 >= p.text.len() {
                 LABELS[best]
             } else {
@@ -173,7 +174,15 @@ impl Counts {
             let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
             labels.insert(
                 name.to_string(),
-                LabelScore { support, true_positives: tp, false_positives: predicted - tp, false_negatives: support - tp, precision, recall, f1 },
+                LabelScore {
+                    support,
+                    true_positives: tp,
+                    false_positives: predicted - tp,
+                    false_negatives: support - tp,
+                    precision,
+                    recall,
+                    f1,
+                },
             );
         }
         let body: usize = self.confusion[0].iter().sum();
@@ -216,7 +225,11 @@ pub fn evaluate(detector: &Detector, docs: &[GoldDocument], keep_mistakes: bool)
             }
         }
     }
-    Report { overall: overall.figures(), languages: per_lang.iter().map(|(l, c)| (l.clone(), c.figures())).collect(), mistakes }
+    Report {
+        overall: overall.figures(),
+        languages: per_lang.iter().map(|(l, c)| (l.clone(), c.figures())).collect(),
+        mistakes,
+    }
 }
 
 /// Renders `report` as an aligned table.

@@ -59,7 +59,10 @@ mod tests {
     #[test]
     fn picks_the_longest_required_factor() {
         assert_eq!(lits(r"support (?:our|independent) journalism"), Some(vec!["journalism".into()]));
-        assert_eq!(lits(r"les opinions exprimées (?:\w+ ){0,4}n'engagent"), Some(vec!["les opinions exprimées".into()]));
+        assert_eq!(
+            lits(r"les opinions exprimées (?:\w+ ){0,4}n'engagent"),
+            Some(vec!["les opinions exprimées".into()])
+        );
     }
 
     #[test]

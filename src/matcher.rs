@@ -101,11 +101,17 @@ impl Matcher {
                 add(folded, Entry::Phrase { pattern: index, word_start, word_end });
             }
             if let Some(source) = &pattern.regex {
-                let regex = RegexBuilder::new(source)
-                    .case_insensitive(true)
-                    .size_limit(limits.regex_size)
-                    .build()
-                    .map_err(|e| PatternError::at(&pattern.source, pattern.line, Some(&pattern.id), format!("invalid regex: {e}")))?;
+                let regex =
+                    RegexBuilder::new(source).case_insensitive(true).size_limit(limits.regex_size).build().map_err(
+                        |e| {
+                            PatternError::at(
+                                &pattern.source,
+                                pattern.line,
+                                Some(&pattern.id),
+                                format!("invalid regex: {e}"),
+                            )
+                        },
+                    )?;
                 let r = regexes.len();
                 regexes.push(CompiledRegex { pattern: index, regex });
                 match required_literals(source) {
@@ -210,7 +216,8 @@ mod tests {
 
     fn set(toml: &str) -> PatternSet {
         let mut s = PatternSet::new();
-        s.extend(parse_pattern_file(Path::new("t"), Path::new("en/donation.toml"), toml, &Limits::default()).unwrap()).unwrap();
+        s.extend(parse_pattern_file(Path::new("t"), Path::new("en/donation.toml"), toml, &Limits::default()).unwrap())
+            .unwrap();
         s
     }
 

@@ -158,9 +158,11 @@ mod tests {
 
     #[test]
     fn auto_detects_hard_wrapped_text_only() {
-        let wrapped = "This is a paragraph that\nwraps over lines like\nan email would.\n\nAnd a second one that\nalso wraps.\n";
+        let wrapped =
+            "This is a paragraph that\nwraps over lines like\nan email would.\n\nAnd a second one that\nalso wraps.\n";
         assert!(looks_hard_wrapped(wrapped));
-        let scraped = "A long line of scraped text that is a whole paragraph.\nAnother whole paragraph.\nA third.\nA fourth.\n";
+        let scraped =
+            "A long line of scraped text that is a whole paragraph.\nAnother whole paragraph.\nA third.\nA fourth.\n";
         assert!(!looks_hard_wrapped(scraped));
         assert_eq!(segment(wrapped, BlockMode::Auto).1, Breaks::BlankLines);
         assert_eq!(segment(scraped, BlockMode::Auto).1, Breaks::Lines);

@@ -32,8 +32,13 @@ fn scan(dir: &Path, input: &Path, extra: &[&str]) -> Run {
         .arg(input)
         .output()
         .expect("run scan");
-    let stats: Stats = std::fs::read_to_string(&stats).ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
-    let rejects = std::fs::read_to_string(&rejects).unwrap_or_default().lines().map(|l| serde_json::from_str(l).expect("reject schema")).collect();
+    let stats: Stats =
+        std::fs::read_to_string(&stats).ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+    let rejects = std::fs::read_to_string(&rejects)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("reject schema"))
+        .collect();
     let run = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -105,7 +110,8 @@ fn record_over_the_limit_is_rejected_not_loaded() {
 #[test]
 fn invalid_utf8_in_the_middle_of_a_record() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let run = scan(dir.path(), &file(dir.path(), "u.jsonl", b"{\"text\":\"ok\"}\n{\"text\":\"caf\xc3 au lait\"}\n"), &[]);
+    let run =
+        scan(dir.path(), &file(dir.path(), "u.jsonl", b"{\"text\":\"ok\"}\n{\"text\":\"caf\xc3 au lait\"}\n"), &[]);
     assert_eq!((run.code, run.stats.records_out), (0, 1));
     only_reject(&run, 2, "invalid UTF-8 at byte 12");
 }
@@ -145,14 +151,17 @@ fn duplicate_keys() {
     let dir = tempfile::tempdir().expect("tempdir");
     let run = scan(dir.path(), &file(dir.path(), "k.jsonl", b"{\"text\":\"a\",\"text\":\"b\"}\n{\"id\":\"x\",\"id\":\"y\",\"text\":\"c\"}\n{\"n\":1,\"n\":2,\"text\":\"d\"}\n"), &[]);
     assert_eq!(run.rejects.len(), 2, "{:?}", run.rejects);
-    assert!(run.rejects[0].reason.contains("duplicate key `text`") && run.rejects[1].reason.contains("duplicate key `id`"));
+    assert!(
+        run.rejects[0].reason.contains("duplicate key `text`") && run.rejects[1].reason.contains("duplicate key `id`")
+    );
     assert_eq!(run.stats.records_out, 1, "duplicate keys we do not read are left alone");
 }
 
 #[test]
 fn byte_order_mark() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let run = scan(dir.path(), &file(dir.path(), "b.jsonl", b"\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"Donate now\"}\n"), &[]);
+    let run =
+        scan(dir.path(), &file(dir.path(), "b.jsonl", b"\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"Donate now\"}\n"), &[]);
     assert_eq!((run.code, run.stats.records_out, run.rejects.len()), (0, 1, 0));
     assert!(run.stdout.contains("\"categories\":[\"donation\"]"));
     let run = scan(dir.path(), &file(dir.path(), "b.txt", "\u{FEFF}News.\nDonate now\n".as_bytes()), &[]);
@@ -162,9 +171,16 @@ fn byte_order_mark() {
 #[test]
 fn crlf_line_endings() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let input = file(dir.path(), "c.jsonl", b"{\"id\":\"a\",\"text\":\"News.\\r\\nDonate now\\r\\n\"}\r\n{\"id\":\"b\",\"text\":\"x\"}\r\n");
+    let input = file(
+        dir.path(),
+        "c.jsonl",
+        b"{\"id\":\"a\",\"text\":\"News.\\r\\nDonate now\\r\\n\"}\r\n{\"id\":\"b\",\"text\":\"x\"}\r\n",
+    );
     let out = bin().arg("clean").args(FIXTURE_PATTERNS).arg("--quiet").arg(&input).output().expect("run");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "{\"id\":\"a\",\"text\":\"News.\\r\\n\"}\r\n{\"id\":\"b\",\"text\":\"x\"}\r\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"id\":\"a\",\"text\":\"News.\\r\\n\"}\r\n{\"id\":\"b\",\"text\":\"x\"}\r\n"
+    );
 }
 
 #[test]
@@ -179,7 +195,10 @@ fn nul_bytes() {
 }
 
 fn records(n: usize) -> Vec<u8> {
-    (0..n).map(|i| format!("{{\"id\":\"{i}\",\"text\":\"body line {i} with some words\\nDonate now\"}}\n")).collect::<String>().into_bytes()
+    (0..n)
+        .map(|i| format!("{{\"id\":\"{i}\",\"text\":\"body line {i} with some words\\nDonate now\"}}\n"))
+        .collect::<String>()
+        .into_bytes()
 }
 
 #[test]
@@ -271,9 +290,13 @@ fn pattern_file_with_100000_phrases_loads() {
 fn exceeded_limits_are_errors_not_aborts() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir_all(dir.path().join("en")).expect("mkdir");
-    let huge = format!("[[pattern]]\nid = \"en.donation.huge\"\nregex = '(?:{}){{50}}'\nweight = 0.5\nexamples = [\"x\"]\n", "\\w".repeat(100));
+    let huge = format!(
+        "[[pattern]]\nid = \"en.donation.huge\"\nregex = '(?:{}){{50}}'\nweight = 0.5\nexamples = [\"x\"]\n",
+        "\\w".repeat(100)
+    );
     std::fs::write(dir.path().join("en/donation.toml"), huge).expect("write");
-    bin().args(["patterns", "list", "--no-builtin", "--patterns"])
+    bin()
+        .args(["patterns", "list", "--no-builtin", "--patterns"])
         .arg(dir.path())
         .assert()
         .code(2)

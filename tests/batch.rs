@@ -64,7 +64,10 @@ fn compressed_inputs_read_like_plain_ones_whatever_their_name() {
     let zst = scan(&[], &write(dir.path(), "c.jsonl.zst", &zstd::encode_all(data.as_bytes(), 3).expect("zstd")));
     let misnamed = scan(&[], &write(dir.path(), "d.jsonl.zst", &gzip(data.as_bytes())));
     let ids = |o: &std::process::Output| -> Vec<String> {
-        String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json")["id"].to_string()).collect()
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json")["id"].to_string())
+            .collect()
     };
     assert_eq!(ids(&gz), ids(&plain));
     assert_eq!(ids(&zst), ids(&plain));
@@ -89,12 +92,15 @@ fn truncated_gzip_keeps_records_before_the_damage_and_exits_2() {
 #[test]
 fn rejects_are_written_counted_and_balanced() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut data = b"{\"id\":\"ok\",\"text\":\"fine\"}\n{\"id\":\"bad\",\"text\":null}\nnot json\n{\"text\":\"a\xff\"}\n\n".to_vec();
+    let mut data =
+        b"{\"id\":\"ok\",\"text\":\"fine\"}\n{\"id\":\"bad\",\"text\":null}\nnot json\n{\"text\":\"a\xff\"}\n\n"
+            .to_vec();
     data.extend_from_slice(format!("{{\"id\":\"big\",\"text\":\"{}\"}}\n", "x".repeat(5000)).as_bytes());
     let input = write(dir.path(), "r.jsonl", &data);
     let rejects = dir.path().join("rejects.jsonl");
     let stats = dir.path().join("stats.json");
-    bin().arg("scan")
+    bin()
+        .arg("scan")
         .args(FIXTURE_PATTERNS)
         .args(["--quiet", "--max-record-bytes", "1000", "--rejects"])
         .arg(&rejects)
@@ -103,8 +109,11 @@ fn rejects_are_written_counted_and_balanced() {
         .arg(&input)
         .assert()
         .success();
-    let rejected: Vec<boilerguard::batch::Reject> =
-        std::fs::read_to_string(&rejects).expect("rejects").lines().map(|l| serde_json::from_str(l).expect("reject schema")).collect();
+    let rejected: Vec<boilerguard::batch::Reject> = std::fs::read_to_string(&rejects)
+        .expect("rejects")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("reject schema"))
+        .collect();
     let reasons: Vec<(u64, &str)> = rejected.iter().map(|r| (r.line, r.reason.as_str())).collect();
     assert_eq!(reasons.len(), 4, "{reasons:?}");
     assert!(reasons[0].0 == 2 && reasons[0].1.contains("field `text` is null"));
@@ -121,7 +130,8 @@ fn rejects_are_written_counted_and_balanced() {
 fn on_error_fail_stops_at_the_first_bad_record() {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = write(dir.path(), "r.jsonl", b"{\"text\":\"a\"}\n{\"text\":1}\n");
-    bin().arg("scan")
+    bin()
+        .arg("scan")
         .args(FIXTURE_PATTERNS)
         .args(["--on-error", "fail"])
         .arg(&input)
@@ -140,7 +150,15 @@ fn clean_mirrors_directories_with_their_compression_and_annotations_restore_the_
     write(&src.join("sub"), "b.jsonl.gz", &gzip(data.as_bytes()));
     write(&src, "notes.bin", b"skipped");
     let out = dir.path().join("out");
-    bin().arg("clean").args(FIXTURE_PATTERNS).args(["--quiet", "--annotate", "-o"]).arg(&out).arg(&src).assert().success().stderr(contains("1 files in directories skipped"));
+    bin()
+        .arg("clean")
+        .args(FIXTURE_PATTERNS)
+        .args(["--quiet", "--annotate", "-o"])
+        .arg(&out)
+        .arg(&src)
+        .assert()
+        .success()
+        .stderr(contains("1 files in directories skipped"));
     assert!(out.join("a.jsonl").is_file());
     let gz = std::fs::read(out.join("sub/b.jsonl.gz")).expect("mirrored gz");
     assert_eq!(&gz[..2], &[0x1f, 0x8b], "output keeps gzip compression");
@@ -151,28 +169,52 @@ fn clean_mirrors_directories_with_their_compression_and_annotations_restore_the_
     for ((line, ann), original) in cleaned.lines().zip(annotations.lines()).zip(&originals) {
         let ann: Annotation = serde_json::from_str(ann).expect("annotation schema");
         removed_any |= !ann.blocks.is_empty();
-        let cleaned_text = serde_json::from_str::<serde_json::Value>(line).expect("json")["text"].as_str().expect("text").to_string();
-        let original_text = serde_json::from_str::<serde_json::Value>(original).expect("json")["text"].as_str().expect("text").to_string();
+        let cleaned_text =
+            serde_json::from_str::<serde_json::Value>(line).expect("json")["text"].as_str().expect("text").to_string();
+        let original_text = serde_json::from_str::<serde_json::Value>(original).expect("json")["text"]
+            .as_str()
+            .expect("text")
+            .to_string();
         assert_eq!(ann.restore(&cleaned_text), original_text);
     }
     assert!(removed_any);
-    assert!(std::fs::read_dir(&out).expect("out").all(|e| !e.expect("entry").file_name().to_string_lossy().ends_with(".tmp")));
+    assert!(std::fs::read_dir(&out).expect("out").all(|e| !e
+        .expect("entry")
+        .file_name()
+        .to_string_lossy()
+        .ends_with(".tmp")));
 }
 
 #[test]
 fn clean_refuses_to_overwrite_its_input() {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = write(dir.path(), "a.jsonl", corpus(3).as_bytes());
-    bin().arg("clean").args(FIXTURE_PATTERNS).arg(&input).arg("-o").arg(&input).assert().code(2).stderr(contains("would overwrite"));
+    bin()
+        .arg("clean")
+        .args(FIXTURE_PATTERNS)
+        .arg(&input)
+        .arg("-o")
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(contains("would overwrite"));
     assert_eq!(std::fs::read_to_string(&input).expect("input"), corpus(3));
 }
 
 #[test]
 fn drop_empty_drops_and_counts() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let input = write(dir.path(), "a.jsonl", b"{\"id\":\"1\",\"text\":\"Donate now\"}\n{\"id\":\"2\",\"text\":\"News.\"}\n");
+    let input =
+        write(dir.path(), "a.jsonl", b"{\"id\":\"1\",\"text\":\"Donate now\"}\n{\"id\":\"2\",\"text\":\"News.\"}\n");
     let stats = dir.path().join("s.json");
-    let out = bin().arg("clean").args(FIXTURE_PATTERNS).args(["--quiet", "--drop-empty", "--stats"]).arg(&stats).arg(&input).output().expect("run");
+    let out = bin()
+        .arg("clean")
+        .args(FIXTURE_PATTERNS)
+        .args(["--quiet", "--drop-empty", "--stats"])
+        .arg(&stats)
+        .arg(&input)
+        .output()
+        .expect("run");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "{\"id\":\"2\",\"text\":\"News.\"}\n");
     let stats: Stats = serde_json::from_str(&std::fs::read_to_string(&stats).expect("stats")).expect("schema");
     assert_eq!((stats.records_in, stats.records_out, stats.records_dropped), (2, 1, 1));
@@ -184,18 +226,44 @@ fn keep_text_copies_records_and_writes_only_annotations() {
     let data = corpus(8);
     let input = write(dir.path(), "a.jsonl", data.as_bytes());
     let out = dir.path().join("o.jsonl");
-    bin().arg("clean").args(FIXTURE_PATTERNS).args(["--quiet", "--keep-text", "-o"]).arg(&out).arg(&input).assert().success();
+    bin()
+        .arg("clean")
+        .args(FIXTURE_PATTERNS)
+        .args(["--quiet", "--keep-text", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .assert()
+        .success();
     assert_eq!(std::fs::read_to_string(&out).expect("out"), data);
-    assert_eq!(std::fs::read_to_string(dir.path().join("o.jsonl.annotations.jsonl")).expect("sidecar").lines().count(), 8);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("o.jsonl.annotations.jsonl")).expect("sidecar").lines().count(),
+        8
+    );
 }
 
 #[test]
 fn empty_inputs_and_invalid_utf8_text_are_reported() {
     let dir = tempfile::tempdir().expect("tempdir");
     let empty = write(dir.path(), "empty.jsonl", b"");
-    bin().arg("scan").args(FIXTURE_PATTERNS).arg(&empty).assert().success().stderr(contains("empty.jsonl: empty input, no records"));
+    bin()
+        .arg("scan")
+        .args(FIXTURE_PATTERNS)
+        .arg(&empty)
+        .assert()
+        .success()
+        .stderr(contains("empty.jsonl: empty input, no records"));
     let bad = write(dir.path(), "bad.txt", b"line one\nli\xffne two\n");
     let rejects = dir.path().join("rej.jsonl");
-    bin().arg("scan").args(FIXTURE_PATTERNS).arg("--rejects").arg(&rejects).arg(&bad).assert().success().stderr(contains("1 records rejected"));
-    assert!(std::fs::read_to_string(&rejects).expect("rejects").contains("invalid UTF-8 at byte 11 (line 2, column 3)"));
+    bin()
+        .arg("scan")
+        .args(FIXTURE_PATTERNS)
+        .arg("--rejects")
+        .arg(&rejects)
+        .arg(&bad)
+        .assert()
+        .success()
+        .stderr(contains("1 records rejected"));
+    assert!(std::fs::read_to_string(&rejects)
+        .expect("rejects")
+        .contains("invalid UTF-8 at byte 11 (line 2, column 3)"));
 }

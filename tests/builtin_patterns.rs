@@ -12,7 +12,8 @@ fn detector() -> Detector {
 fn every_example_and_counter_example_behaves() {
     let d = detector();
     let failures = run_examples(&d);
-    let report: Vec<String> = failures.iter().map(|f| format!("{}: {}: {} {:?}: {}", f.location, f.id, f.kind, f.text, f.reason)).collect();
+    let report: Vec<String> =
+        failures.iter().map(|f| format!("{}: {}: {} {:?}: {}", f.location, f.id, f.kind, f.text, f.reason)).collect();
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), report.join("\n"));
 }
 
@@ -20,7 +21,8 @@ fn every_example_and_counter_example_behaves() {
 fn builtin_patterns_are_lint_clean() {
     let d = detector();
     let lints = lint(d.patterns(), |i, text| d.analyze(text).hits.iter().any(|h| h.pattern == i));
-    let report: Vec<String> = lints.iter().map(|l| format!("{}: {} [{}] {}", l.location, l.id, l.code, l.message)).collect();
+    let report: Vec<String> =
+        lints.iter().map(|l| format!("{}: {} [{}] {}", l.location, l.id, l.code, l.message)).collect();
     assert!(lints.is_empty(), "{} lint findings:\n{}", lints.len(), report.join("\n"));
 }
 
@@ -35,7 +37,14 @@ fn hard_negatives_stay_body_alone_and_together() {
         files += 1;
         for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
             let found = d.findings(line);
-            assert!(found.is_empty(), "{}:{}: flagged {:?} by {:?}: {line}", path.display(), n + 1, found[0].category, found[0].patterns);
+            assert!(
+                found.is_empty(),
+                "{}:{}: flagged {:?} by {:?}: {line}",
+                path.display(),
+                n + 1,
+                found[0].category,
+                found[0].patterns
+            );
         }
         let found = d.findings(&text);
         assert!(found.is_empty(), "{}: flagged as a whole document: {:?}", path.display(), found.first());

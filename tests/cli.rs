@@ -36,7 +36,12 @@ fn scan_jsonl_reports_blocks_with_original_byte_offsets() {
 
 #[test]
 fn scan_reads_standard_input_and_sniffs_jsonl() {
-    let out = bin().args(["scan", "-", "--quiet"]).args(FIXTURE_PATTERNS).write_stdin("{\"id\":\"x\",\"text\":\"a\\nDonate now\"}\n").output().expect("run");
+    let out = bin()
+        .args(["scan", "-", "--quiet"])
+        .args(FIXTURE_PATTERNS)
+        .write_stdin("{\"id\":\"x\",\"text\":\"a\\nDonate now\"}\n")
+        .output()
+        .expect("run");
     assert!(out.status.success());
     let r = scan_records(&out.stdout);
     assert_eq!(r[0].id, "x");
@@ -46,7 +51,8 @@ fn scan_reads_standard_input_and_sniffs_jsonl() {
 
 #[test]
 fn scan_human_lists_only_documents_with_boilerplate() {
-    bin().args(["scan", "--format", "human", "--quiet"])
+    bin()
+        .args(["scan", "--format", "human", "--quiet"])
         .args(FIXTURE_PATTERNS)
         .arg("tests/fixtures/article.txt")
         .assert()
@@ -57,7 +63,12 @@ fn scan_human_lists_only_documents_with_boilerplate() {
 
 #[test]
 fn clean_jsonl_changes_only_the_text_value() {
-    let out = bin().args(["clean", "--quiet"]).args(FIXTURE_PATTERNS).arg("tests/fixtures/corpus.jsonl").output().expect("run");
+    let out = bin()
+        .args(["clean", "--quiet"])
+        .args(FIXTURE_PATTERNS)
+        .arg("tests/fixtures/corpus.jsonl")
+        .output()
+        .expect("run");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let lines: Vec<&str> = std::str::from_utf8(&out.stdout).expect("utf8").lines().collect();
     assert_eq!(
@@ -72,7 +83,12 @@ fn clean_jsonl_changes_only_the_text_value() {
 
 #[test]
 fn clean_text_removes_whole_lines() {
-    let out = bin().args(["clean", "--quiet"]).args(FIXTURE_PATTERNS).arg("tests/fixtures/article.txt").output().expect("run");
+    let out = bin()
+        .args(["clean", "--quiet"])
+        .args(FIXTURE_PATTERNS)
+        .arg("tests/fixtures/article.txt")
+        .output()
+        .expect("run");
     let cleaned = String::from_utf8(out.stdout).expect("utf8");
     assert_eq!(cleaned.lines().count(), 3);
     assert!(cleaned.ends_with("before winter.\n"), "{cleaned}");
@@ -80,7 +96,8 @@ fn clean_text_removes_whole_lines() {
 
 #[test]
 fn explain_shows_scores_hits_and_joins() {
-    bin().arg("explain")
+    bin()
+        .arg("explain")
         .args(FIXTURE_PATTERNS)
         .arg("tests/fixtures/article.txt")
         .assert()
@@ -93,8 +110,15 @@ fn explain_shows_scores_hits_and_joins() {
 
 #[test]
 fn explain_one_jsonl_record() {
-    bin().args(["explain", "--line", "2"]).args(FIXTURE_PATTERNS).arg("tests/fixtures/corpus.jsonl").assert().success().stdout(contains("[donation]"));
-    bin().args(["explain", "--line", "4"])
+    bin()
+        .args(["explain", "--line", "2"])
+        .args(FIXTURE_PATTERNS)
+        .arg("tests/fixtures/corpus.jsonl")
+        .assert()
+        .success()
+        .stdout(contains("[donation]"));
+    bin()
+        .args(["explain", "--line", "4"])
         .args(FIXTURE_PATTERNS)
         .arg("tests/fixtures/corpus.jsonl")
         .assert()
@@ -104,8 +128,19 @@ fn explain_one_jsonl_record() {
 
 #[test]
 fn patterns_list_test_and_phrases() {
-    bin().args(["patterns", "list"]).args(FIXTURE_PATTERNS).assert().success().stdout(contains("en.donation.donate-now")).stdout(contains("fr.donation.faites-un-don"));
-    bin().args(["patterns", "list", "--phrases"]).args(FIXTURE_PATTERNS).assert().success().stdout("donate now\ndonate today\nfaire un don\nfaites un don\nreader-funded\nyour support\n");
+    bin()
+        .args(["patterns", "list"])
+        .args(FIXTURE_PATTERNS)
+        .assert()
+        .success()
+        .stdout(contains("en.donation.donate-now"))
+        .stdout(contains("fr.donation.faites-un-don"));
+    bin()
+        .args(["patterns", "list", "--phrases"])
+        .args(FIXTURE_PATTERNS)
+        .assert()
+        .success()
+        .stdout("donate now\ndonate today\nfaire un don\nfaites un don\nreader-funded\nyour support\n");
     bin().args(["patterns", "test"]).args(FIXTURE_PATTERNS).assert().success().stdout(contains("0 failed"));
 }
 
@@ -118,11 +153,14 @@ fn patterns_test_fails_with_file_and_id_on_a_broken_example() {
         "[[pattern]]\nid = \"en.donation.give\"\nphrases = [\"give generously\"]\nweight = 0.8\nexamples = [\"Please donate\"]\ncounter_examples = [\"Give generously\"]\n",
     )
     .expect("write");
-    bin().args(["patterns", "test", "--no-builtin", "--patterns"])
+    bin()
+        .args(["patterns", "test", "--no-builtin", "--patterns"])
         .arg(dir.path())
         .assert()
         .code(1)
-        .stdout(contains("en/donation.toml:2: en.donation.give: example \"Please donate\": the pattern does not match it"))
+        .stdout(contains(
+            "en/donation.toml:2: en.donation.give: example \"Please donate\": the pattern does not match it",
+        ))
         .stdout(contains("counter_example \"Give generously\": labeled donation"));
 }
 
@@ -130,8 +168,13 @@ fn patterns_test_fails_with_file_and_id_on_a_broken_example() {
 fn bad_pattern_directory_is_an_error_naming_file_line_and_id() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir_all(dir.path().join("en")).expect("mkdir");
-    std::fs::write(dir.path().join("en/donation.toml"), "[[pattern]]\nid = \"en.donation.x\"\nregex = '(open'\nweight = 0.5\nexamples = [\"x\"]\n").expect("write");
-    bin().args(["scan", "--no-builtin", "--patterns"])
+    std::fs::write(
+        dir.path().join("en/donation.toml"),
+        "[[pattern]]\nid = \"en.donation.x\"\nregex = '(open'\nweight = 0.5\nexamples = [\"x\"]\n",
+    )
+    .expect("write");
+    bin()
+        .args(["scan", "--no-builtin", "--patterns"])
         .arg(dir.path())
         .arg("tests/fixtures/article.txt")
         .assert()
@@ -141,7 +184,12 @@ fn bad_pattern_directory_is_an_error_naming_file_line_and_id() {
 
 #[test]
 fn missing_input_is_reported_with_exit_2() {
-    bin().args(["scan", "--quiet", "no/such/file.txt"]).args(FIXTURE_PATTERNS).assert().code(2).stderr(contains("no/such/file.txt"));
+    bin()
+        .args(["scan", "--quiet", "no/such/file.txt"])
+        .args(FIXTURE_PATTERNS)
+        .assert()
+        .code(2)
+        .stderr(contains("no/such/file.txt"));
 }
 
 #[test]
@@ -167,7 +215,14 @@ fn eval_prints_per_language_table_and_json() {
         ),
     )
     .expect("write");
-    bin().arg("eval").arg(&gold).args(FIXTURE_PATTERNS).assert().success().stdout(contains("ALL")).stdout(contains("fr "));
+    bin()
+        .arg("eval")
+        .arg(&gold)
+        .args(FIXTURE_PATTERNS)
+        .assert()
+        .success()
+        .stdout(contains("ALL"))
+        .stdout(contains("fr "));
     let out = bin().args(["eval", "--format", "json"]).arg(&gold).args(FIXTURE_PATTERNS).output().expect("run");
     let report: boilerguard::eval::Report = serde_json::from_slice(&out.stdout).expect("report schema");
     let donation = &report.overall.labels["donation"];

@@ -14,9 +14,13 @@ use std::sync::OnceLock;
 fn detector() -> &'static Detector {
     static D: OnceLock<Detector> = OnceLock::new();
     D.get_or_init(|| {
-        DetectorConfig { builtin: false, pattern_dirs: vec![common::root().join("tests/fixtures/patterns")], ..DetectorConfig::default() }
-            .build()
-            .expect("fixture patterns")
+        DetectorConfig {
+            builtin: false,
+            pattern_dirs: vec![common::root().join("tests/fixtures/patterns")],
+            ..DetectorConfig::default()
+        }
+        .build()
+        .expect("fixture patterns")
     })
 }
 

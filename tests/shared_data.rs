@@ -17,13 +17,17 @@ fn seed_article_is_labeled_exactly() {
     expected.extend([Some(Category::Disclaimer), Some(Category::Donation), Some(Category::Donation)]);
     assert_eq!(labels, expected, "\n{}", boilerguard::report::explain::render(&d, &analysis));
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[5].contains("soutenir l’invasion") && lines[6].contains("soutenir les opérations"), "the hard negatives are where we think");
+    assert!(
+        lines[5].contains("soutenir l’invasion") && lines[6].contains("soutenir les opérations"),
+        "the hard negatives are where we think"
+    );
 }
 
 /// Runs `eval --format json` on the dev set through the binary, as CI users would.
 fn dev_report(test: &str) -> Option<Report> {
     let shared = common::shared(test)?;
-    let out = common::bin().args(["eval", "--format", "json"]).arg(shared.join("eval/dev.jsonl")).output().expect("run eval");
+    let out =
+        common::bin().args(["eval", "--format", "json"]).arg(shared.join("eval/dev.jsonl")).output().expect("run eval");
     assert!(out.status.success(), "eval failed: {}", String::from_utf8_lossy(&out.stderr));
     Some(serde_json::from_slice(&out.stdout).expect("eval JSON parses into the Report schema"))
 }
@@ -36,6 +40,10 @@ fn dev_set_quality_stays_above_the_gate() {
     assert_eq!(all.documents, 190, "{table}");
     assert!(all.labels["donation"].f1 >= 0.90, "donation F1 {:.3} < 0.90\n{table}", all.labels["donation"].f1);
     assert!(all.labels["disclaimer"].f1 >= 0.90, "disclaimer F1 {:.3} < 0.90\n{table}", all.labels["disclaimer"].f1);
-    assert!(all.body_false_removal_rate <= 0.005, "body false removal {:.4} > 0.005\n{table}", all.body_false_removal_rate);
+    assert!(
+        all.body_false_removal_rate <= 0.005,
+        "body false removal {:.4} > 0.005\n{table}",
+        all.body_false_removal_rate
+    );
     assert!(all.gate_accuracy >= 0.95, "gate accuracy {:.3} < 0.95\n{table}", all.gate_accuracy);
 }

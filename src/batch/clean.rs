@@ -122,8 +122,17 @@ struct Cleaned {
     annotation: Option<String>,
 }
 
-fn clean_record(doc: &crate::corpus::Document<'_>, source: String, findings: &[Finding], options: &CleanOptions) -> Cleaned {
-    let text = if options.keep_text || findings.is_empty() { doc.text.to_string() } else { remove_findings(&doc.text, findings) };
+fn clean_record(
+    doc: &crate::corpus::Document<'_>,
+    source: String,
+    findings: &[Finding],
+    options: &CleanOptions,
+) -> Cleaned {
+    let text = if options.keep_text || findings.is_empty() {
+        doc.text.to_string()
+    } else {
+        remove_findings(&doc.text, findings)
+    };
     let dropped = options.drop_empty && text.trim().is_empty();
     let output = match (&doc.json, dropped) {
         (_, true) => String::new(),
@@ -136,7 +145,8 @@ fn clean_record(doc: &crate::corpus::Document<'_>, source: String, findings: &[F
         (None, _) => text,
     };
     let annotation = options.annotate.then(|| {
-        let mut line = serde_json::to_string(&Annotation::new(doc.id.clone(), source, &doc.text, findings, dropped)).unwrap_or_default();
+        let mut line = serde_json::to_string(&Annotation::new(doc.id.clone(), source, &doc.text, findings, dropped))
+            .unwrap_or_default();
         line.push('\n');
         line
     });
@@ -171,13 +181,21 @@ pub fn check_targets(inputs: &[Input], options: &CleanOptions) -> Result<(), Cor
         }
     }
     if options.annotate && matches!(options.target, CleanTarget::Stdout) {
-        return Err(CorpusError::Other("--annotate and --keep-text need -o (the sidecar is written beside the output)".into()));
+        return Err(CorpusError::Other(
+            "--annotate and --keep-text need -o (the sidecar is written beside the output)".into(),
+        ));
     }
     Ok(())
 }
 
 /// Cleans `inputs` into `options.target` (`stdout` is used for [`CleanTarget::Stdout`]).
-pub fn clean(detector: &Detector, inputs: &[Input], batch: &BatchOptions, options: &CleanOptions, stdout: &mut dyn Write) -> Result<Outcome, CorpusError> {
+pub fn clean(
+    detector: &Detector,
+    inputs: &[Input],
+    batch: &BatchOptions,
+    options: &CleanOptions,
+    stdout: &mut dyn Write,
+) -> Result<Outcome, CorpusError> {
     check_targets(inputs, options)?;
     let started = std::time::Instant::now();
     let mut tally = Tally::new(batch)?;
@@ -212,7 +230,8 @@ pub fn clean(detector: &Detector, inputs: &[Input], batch: &BatchOptions, option
                 None => stdout.write_all(cleaned.output.as_bytes()),
             }
             .map_err(|e| CorpusError::io("<output>", e))?;
-            if let (Some(line), Some(sidecar)) = (cleaned.annotation, current.as_mut().and_then(|o| o.sidecar.as_mut())) {
+            if let (Some(line), Some(sidecar)) = (cleaned.annotation, current.as_mut().and_then(|o| o.sidecar.as_mut()))
+            {
                 sidecar.write_all(line.as_bytes()).map_err(|e| CorpusError::io("<annotations>", e))?;
             }
             Ok(())
@@ -227,7 +246,8 @@ fn open_outputs(options: &CleanOptions, input: &Input, compression: Compression)
         return Ok(Outputs { main: None, sidecar: None });
     };
     let main = Some(AtomicFile::create(&target, compression)?);
-    let sidecar = if options.annotate { Some(AtomicFile::create(&annotation_path(&target), Compression::None)?) } else { None };
+    let sidecar =
+        if options.annotate { Some(AtomicFile::create(&annotation_path(&target), Compression::None)?) } else { None };
     Ok(Outputs { main, sidecar })
 }
 
@@ -239,8 +259,26 @@ mod tests {
     fn restore_puts_removed_spans_back() {
         let original = "a\nDONATE\nb\nSHARE\n";
         let findings = vec![
-            Finding { block: 1, start: 2, end: 8, outer_start: 2, outer_end: 9, category: crate::category::Category::Donation, score: 1.0, patterns: vec![] },
-            Finding { block: 3, start: 11, end: 16, outer_start: 11, outer_end: 17, category: crate::category::Category::Social, score: 1.0, patterns: vec![] },
+            Finding {
+                block: 1,
+                start: 2,
+                end: 8,
+                outer_start: 2,
+                outer_end: 9,
+                category: crate::category::Category::Donation,
+                score: 1.0,
+                patterns: vec![],
+            },
+            Finding {
+                block: 3,
+                start: 11,
+                end: 16,
+                outer_start: 11,
+                outer_end: 17,
+                category: crate::category::Category::Social,
+                score: 1.0,
+                patterns: vec![],
+            },
         ];
         let cleaned = remove_findings(original, &findings);
         assert_eq!(cleaned, "a\nb\n");

@@ -74,7 +74,12 @@ impl Tally {
                 stats.bytes_in += size;
                 self.records_in_input += 1;
                 let reason = format!("record of {size} bytes exceeds the limit of the --max-record-bytes option");
-                reject_or_fail(self.on_error, &mut self.rejects, stats, Reject::new(&inputs[input].display, line, reason, b""))?;
+                reject_or_fail(
+                    self.on_error,
+                    &mut self.rejects,
+                    stats,
+                    Reject::new(&inputs[input].display, line, reason, b""),
+                )?;
             }
             Event::Record { output: Work::Blank, .. } => stats.blank_lines += 1,
             Event::Record { output: Work::Bad(reject), .. } => {
@@ -122,7 +127,13 @@ pub(crate) fn work<T>(
 }
 
 /// Scans `inputs`, writing one result per document to `out`.
-pub fn scan(detector: &Detector, inputs: &[Input], options: &BatchOptions, format: ScanFormat, out: &mut dyn Write) -> Result<Outcome, CorpusError> {
+pub fn scan(
+    detector: &Detector,
+    inputs: &[Input],
+    options: &BatchOptions,
+    format: ScanFormat,
+    out: &mut dyn Write,
+) -> Result<Outcome, CorpusError> {
     let started = std::time::Instant::now();
     let mut tally = Tally::new(options)?;
     let pipeline = Pipeline::new(inputs, options.pipeline.clone()).with_progress(options.progress.clone());

@@ -66,7 +66,8 @@ impl Stats {
         top.truncate(20);
         self.top_patterns = top;
         self.elapsed_seconds = elapsed.as_secs_f64();
-        self.mb_per_second = if self.elapsed_seconds > 0.0 { self.bytes_in as f64 / 1e6 / self.elapsed_seconds } else { 0.0 };
+        self.mb_per_second =
+            if self.elapsed_seconds > 0.0 { self.bytes_in as f64 / 1e6 / self.elapsed_seconds } else { 0.0 };
     }
 
     /// True when every record is accounted for.

@@ -38,7 +38,11 @@ pub struct DetectArgs {
 impl DetectArgs {
     /// The detector these flags describe.
     pub fn config(&self) -> anyhow::Result<DetectorConfig> {
-        anyhow::ensure!((0.0..=1.0).contains(&self.threshold), "--threshold must be between 0 and 1, found {}", self.threshold);
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&self.threshold),
+            "--threshold must be between 0 and 1, found {}",
+            self.threshold
+        );
         Ok(DetectorConfig {
             builtin: !self.no_builtin,
             pattern_dirs: self.patterns.clone(),
@@ -52,7 +56,10 @@ impl DetectArgs {
     /// Builds the detector.
     pub fn detector(&self) -> anyhow::Result<Detector> {
         let config = self.config()?;
-        anyhow::ensure!(config.builtin || !config.pattern_dirs.is_empty(), "--no-builtin needs at least one --patterns DIR");
+        anyhow::ensure!(
+            config.builtin || !config.pattern_dirs.is_empty(),
+            "--no-builtin needs at least one --patterns DIR"
+        );
         Ok(config.build()?)
     }
 }
@@ -122,15 +129,21 @@ impl RunArgs {
             let total: u64 = inputs.iter().map(|i| i.size).sum();
             let bar = indicatif::ProgressBar::new(total);
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template(
+                    "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bar
         });
         let progress = bar.clone().map(|b| Arc::new(move |n| b.inc(n)) as boilerguard::corpus::pipeline::Progress);
         let options = BatchOptions {
             fields,
-            pipeline: PipelineOptions { threads: self.threads, chunk_bytes: self.chunk_bytes.max(1), max_record: self.max_record_bytes },
+            pipeline: PipelineOptions {
+                threads: self.threads,
+                chunk_bytes: self.chunk_bytes.max(1),
+                max_record: self.max_record_bytes,
+            },
             on_error: self.on_error,
             rejects: self.rejects.clone(),
             progress,
@@ -139,7 +152,12 @@ impl RunArgs {
     }
 
     /// Prints the summary and problems, writes `--stats`, and decides the exit status.
-    pub fn finish(&self, discovered: &Discovered, outcome: &Outcome, bar: Option<indicatif::ProgressBar>) -> anyhow::Result<boilerguard::ExitStatus> {
+    pub fn finish(
+        &self,
+        discovered: &Discovered,
+        outcome: &Outcome,
+        bar: Option<indicatif::ProgressBar>,
+    ) -> anyhow::Result<boilerguard::ExitStatus> {
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
@@ -158,7 +176,10 @@ impl RunArgs {
         if !self.quiet {
             eprint!("{}", outcome.stats.render());
             if outcome.stats.records_rejected > 0 {
-                let to = self.rejects.as_ref().map_or("use --rejects FILE to keep them".to_string(), |p| format!("written to {}", p.display()));
+                let to = self
+                    .rejects
+                    .as_ref()
+                    .map_or("use --rejects FILE to keep them".to_string(), |p| format!("written to {}", p.display()));
                 eprintln!("boilerguard: {} records rejected ({to})", outcome.stats.records_rejected);
             }
         }

@@ -35,7 +35,11 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
     let single_file = discovered.inputs.len() == 1 && !args.input.paths.iter().any(|p| p.is_dir());
     let target = match &args.output {
         None => {
-            anyhow::ensure!(discovered.inputs.len() <= 1, "{} inputs: use -o DIR to write one output per input", discovered.inputs.len());
+            anyhow::ensure!(
+                discovered.inputs.len() <= 1,
+                "{} inputs: use -o DIR to write one output per input",
+                discovered.inputs.len()
+            );
             CleanTarget::Stdout
         }
         Some(path) if single_file && !path.is_dir() => CleanTarget::File(path.clone()),
@@ -44,7 +48,12 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
             CleanTarget::Dir(path.clone())
         }
     };
-    let options = CleanOptions { target, annotate: args.annotate || args.keep_text, keep_text: args.keep_text, drop_empty: args.drop_empty };
+    let options = CleanOptions {
+        target,
+        annotate: args.annotate || args.keep_text,
+        keep_text: args.keep_text,
+        drop_empty: args.drop_empty,
+    };
     let (batch, bar) = args.run.batch(args.input.fields(), &discovered.inputs);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());

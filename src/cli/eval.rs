@@ -29,7 +29,7 @@ pub struct EvalArgs {
     detect: DetectArgs,
 }
 
-fn read_gold(path: &PathBuf) -> anyhow::Result<Vec<GoldDocument>> {
+fn read_gold(path: &std::path::Path) -> anyhow::Result<Vec<GoldDocument>> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut docs = Vec::new();
     for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
@@ -37,7 +37,8 @@ fn read_gold(path: &PathBuf) -> anyhow::Result<Vec<GoldDocument>> {
         if line.trim().is_empty() {
             continue;
         }
-        let doc: GoldDocument = serde_json::from_str(&line).with_context(|| format!("{}:{}: not a labeled document", path.display(), i + 1))?;
+        let doc: GoldDocument = serde_json::from_str(&line)
+            .with_context(|| format!("{}:{}: not a labeled document", path.display(), i + 1))?;
         for (p, para) in doc.paragraphs.iter().enumerate() {
             anyhow::ensure!(
                 boilerguard::eval::LABELS.contains(&para.label.as_str()),
@@ -61,7 +62,15 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitStatus> {
         EvalFormat::Human => {
             print!("{}", render_table(&report));
             for m in &report.mistakes {
-                println!("{} [{}] #{} gold={} predicted={}: {}", m.id, m.lang, m.paragraph, m.gold, m.predicted, boilerguard::report::human::excerpt(&m.text));
+                println!(
+                    "{} [{}] #{} gold={} predicted={}: {}",
+                    m.id,
+                    m.lang,
+                    m.paragraph,
+                    m.gold,
+                    m.predicted,
+                    boilerguard::report::human::excerpt(&m.text)
+                );
             }
         }
     }

@@ -23,14 +23,14 @@ pub struct ExplainArgs {
     detect: DetectArgs,
 }
 
-fn read_input(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
+fn read_input(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
         std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
     } else {
         let input = boilerguard::corpus::Input {
-            path: Some(path.clone()),
-            relative: path.clone(),
+            path: Some(path.to_path_buf()),
+            relative: path.to_path_buf(),
             display: path.display().to_string(),
             format: boilerguard::corpus::InputFormat::Text,
             size: 0,
@@ -47,11 +47,19 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
     let shown = args.file.display().to_string();
     let text = match args.line {
         Some(n) => {
-            let line = bytes.split(|&b| b == b'\n').nth(n.saturating_sub(1) as usize).with_context(|| format!("{shown}: no line {n}"))?;
+            let line = bytes
+                .split(|&b| b == b'\n')
+                .nth(n.saturating_sub(1) as usize)
+                .with_context(|| format!("{shown}: no line {n}"))?;
             let fields = boilerguard::corpus::FieldNames { text: args.text_field.clone(), id: "id".into() };
-            parse_record(line, &fields, &shown).map_err(|reason| anyhow::anyhow!("{shown}:{n}: {reason}"))?.text.into_owned()
+            parse_record(line, &fields, &shown)
+                .map_err(|reason| anyhow::anyhow!("{shown}:{n}: {reason}"))?
+                .text
+                .into_owned()
         }
-        None => std::str::from_utf8(&bytes).map_err(|e| anyhow::anyhow!("{shown}: {}", utf8_error(&bytes, e)))?.to_string(),
+        None => {
+            std::str::from_utf8(&bytes).map_err(|e| anyhow::anyhow!("{shown}: {}", utf8_error(&bytes, e)))?.to_string()
+        }
     };
     let analysis = detector.analyze(&text);
     print!("{}", boilerguard::report::explain::render(&detector, &analysis));

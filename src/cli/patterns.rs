@@ -40,8 +40,11 @@ pub fn run(command: PatternsCommand) -> anyhow::Result<ExitStatus> {
 fn list(phrases: bool, detect: &DetectArgs) -> anyhow::Result<ExitStatus> {
     let detector = detect.detector()?;
     if phrases {
-        let all: BTreeSet<String> =
-            detector.patterns().iter().flat_map(|p| p.phrases.iter().map(|s| boilerguard::normalize::fold_phrase(s))).collect();
+        let all: BTreeSet<String> = detector
+            .patterns()
+            .iter()
+            .flat_map(|p| p.phrases.iter().map(|s| boilerguard::normalize::fold_phrase(s)))
+            .collect();
         for phrase in all {
             println!("{phrase}");
         }
@@ -53,7 +56,16 @@ fn list(phrases: bool, detect: &DetectArgs) -> anyhow::Result<ExitStatus> {
             (false, false) => format!("{} phrases", p.phrases.len()),
             _ => "regex".to_string(),
         };
-        println!("{:<48} {:<12} {:<3} {:.2}  {:<22} {}:{}", p.id, p.category.as_str(), p.lang, p.weight, kind, p.source.display(), p.line);
+        println!(
+            "{:<48} {:<12} {:<3} {:.2}  {:<22} {}:{}",
+            p.id,
+            p.category.as_str(),
+            p.lang,
+            p.weight,
+            kind,
+            p.source.display(),
+            p.line
+        );
     }
     Ok(ExitStatus::Success)
 }
@@ -65,7 +77,11 @@ fn test(detect: &DetectArgs) -> anyhow::Result<ExitStatus> {
         println!("{}: {}: {} {:?}: {}", f.location, f.id, f.kind, f.text, f.reason);
     }
     let examples: usize = detector.patterns().iter().map(|p| p.examples.len() + p.counter_examples.len()).sum();
-    println!("{} patterns, {examples} examples and counter-examples, {} failed", detector.patterns().len(), failures.len());
+    println!(
+        "{} patterns, {examples} examples and counter-examples, {} failed",
+        detector.patterns().len(),
+        failures.len()
+    );
     Ok(if failures.is_empty() { ExitStatus::Success } else { ExitStatus::Findings })
 }
 

@@ -34,7 +34,11 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitStatus> {
         Some(path) => {
             for input in &discovered.inputs {
                 if let Some(p) = &input.path {
-                    anyhow::ensure!(!boilerguard::corpus::output::same_file(p, path), "{}: -o would overwrite an input", path.display());
+                    anyhow::ensure!(
+                        !boilerguard::corpus::output::same_file(p, path),
+                        "{}: -o would overwrite an input",
+                        path.display()
+                    );
                 }
             }
             let mut file = AtomicFile::create(path, Compression::from_name(path))?;

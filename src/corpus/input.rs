@@ -96,7 +96,11 @@ pub struct Discovered {
 /// Strips a compression extension, then decides the format from what is left.
 pub fn format_from_name(path: &Path) -> Option<InputFormat> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    let name = name.strip_suffix(".gz").or_else(|| name.strip_suffix(".zst")).or_else(|| name.strip_suffix(".zstd")).unwrap_or(&name);
+    let name = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .or_else(|| name.strip_suffix(".zstd"))
+        .unwrap_or(&name);
     let ext = Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or("");
     match ext {
         "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
@@ -199,7 +203,10 @@ pub type Stream = Box<dyn BufRead + Send>;
 /// Opens `input`, detecting compression by magic bytes (then by name), and resolves an
 /// `Auto` format of standard input by sniffing. `on_read` is told how many raw bytes were
 /// read, for progress.
-pub fn open(input: &Input, on_read: Option<Box<dyn Fn(u64) + Send>>) -> Result<(Stream, InputFormat, Compression), CorpusError> {
+pub fn open(
+    input: &Input,
+    on_read: Option<Box<dyn Fn(u64) + Send>>,
+) -> Result<(Stream, InputFormat, Compression), CorpusError> {
     let path_for_errors = input.path.clone().unwrap_or_else(|| PathBuf::from("<stdin>"));
     let raw: Box<dyn Read + Send> = match &input.path {
         Some(path) => Box::new(File::open(path).map_err(|e| CorpusError::io(path, e))?),
@@ -212,12 +219,14 @@ pub fn open(input: &Input, on_read: Option<Box<dyn Fn(u64) + Send>>) -> Result<(
     let mut raw = BufReader::with_capacity(256 * 1024, raw);
     let head = raw.fill_buf().map_err(|e| CorpusError::io(&path_for_errors, e))?;
     let by_name = input.path.as_deref().map_or(Compression::None, Compression::from_name);
-    let compression = Compression::from_magic(head).unwrap_or(if head.is_empty() { by_name } else { Compression::None });
+    let compression =
+        Compression::from_magic(head).unwrap_or(if head.is_empty() { by_name } else { Compression::None });
     let stream: Stream = match compression {
         Compression::None => Box::new(raw),
         Compression::Gzip => Box::new(BufReader::with_capacity(256 * 1024, flate2::bufread::MultiGzDecoder::new(raw))),
         Compression::Zstd => {
-            let decoder = zstd::stream::read::Decoder::with_buffer(raw).map_err(|e| CorpusError::io(&path_for_errors, e))?;
+            let decoder =
+                zstd::stream::read::Decoder::with_buffer(raw).map_err(|e| CorpusError::io(&path_for_errors, e))?;
             Box::new(BufReader::with_capacity(256 * 1024, decoder))
         }
     };

@@ -33,7 +33,9 @@ impl AtomicFile {
         let encoder = match compression {
             Compression::None => Encoder::Plain(file),
             Compression::Gzip => Encoder::Gzip(flate2::write::GzEncoder::new(file, flate2::Compression::default())),
-            Compression::Zstd => Encoder::Zstd(zstd::stream::write::Encoder::new(file, 3).map_err(|e| CorpusError::io(target, e))?),
+            Compression::Zstd => {
+                Encoder::Zstd(zstd::stream::write::Encoder::new(file, 3).map_err(|e| CorpusError::io(target, e))?)
+            }
         };
         Ok(AtomicFile { target: target.to_path_buf(), encoder })
     }
@@ -93,14 +95,22 @@ mod tests {
     #[test]
     fn nothing_appears_before_commit_and_compression_round_trips() {
         let dir = tempfile::tempdir().unwrap();
-        for (name, compression) in [("a.txt", Compression::None), ("a.txt.gz", Compression::Gzip), ("a.txt.zst", Compression::Zstd)] {
+        for (name, compression) in
+            [("a.txt", Compression::None), ("a.txt.gz", Compression::Gzip), ("a.txt.zst", Compression::Zstd)]
+        {
             let target = dir.path().join("sub").join(name);
             let mut f = AtomicFile::create(&target, compression).unwrap();
             f.write_all(b"hello\n").unwrap();
             assert!(!target.exists());
             f.commit().unwrap();
             let (mut stream, _, detected) = crate::corpus::input::open(
-                &crate::corpus::Input { path: Some(target.clone()), relative: name.into(), display: name.into(), format: crate::corpus::InputFormat::Text, size: 0 },
+                &crate::corpus::Input {
+                    path: Some(target.clone()),
+                    relative: name.into(),
+                    display: name.into(),
+                    format: crate::corpus::InputFormat::Text,
+                    size: 0,
+                },
                 None,
             )
             .unwrap();

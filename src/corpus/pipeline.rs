@@ -134,7 +134,11 @@ impl<'a> Pipeline<'a> {
         F: Fn(&RecordRef<'_>) -> O + Sync,
         S: FnMut(Event<O>) -> Result<(), CorpusError>,
     {
-        let threads = if self.options.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { self.options.threads };
+        let threads = if self.options.threads == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            self.options.threads
+        };
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("boilerguard-worker-{i}"))
@@ -180,7 +184,13 @@ impl<'a> Pipeline<'a> {
     }
 
     /// Reads one input into chunks. `Err` only when the receiver is gone.
-    fn read_one(&self, index: usize, input: &Input, chunk: &mut Chunk, tx: &std::sync::mpsc::SyncSender<Chunk>) -> Result<(), ()> {
+    fn read_one(
+        &self,
+        index: usize,
+        input: &Input,
+        chunk: &mut Chunk,
+        tx: &std::sync::mpsc::SyncSender<Chunk>,
+    ) -> Result<(), ()> {
         let on_read = self.progress.clone().map(|p| Box::new(move |n| p(n)) as Box<dyn Fn(u64) + Send>);
         let (stream, format, compression) = match open(input, on_read) {
             Ok(opened) => opened,
@@ -194,25 +204,39 @@ impl<'a> Pipeline<'a> {
         let mut reader = LineReader::new(stream, self.options.max_record);
         loop {
             let start = chunk.buf.len();
-            let next = if format == InputFormat::Text { if reader.line() == 0 { reader.read_all_into(&mut chunk.buf) } else { Ok(None) } } else { reader.next_into(&mut chunk.buf) };
+            let next = if format == InputFormat::Text {
+                if reader.line() == 0 {
+                    reader.read_all_into(&mut chunk.buf)
+                } else {
+                    Ok(None)
+                }
+            } else {
+                reader.next_into(&mut chunk.buf)
+            };
             match next {
                 Ok(None) => break,
                 Ok(Some(Record::Complete)) => {
                     // A UTF-8 byte-order mark is not part of a JSON document.
-                    if format == InputFormat::Jsonl && reader.line() == 1 && chunk.buf[start..].starts_with(b"\xEF\xBB\xBF") {
+                    if format == InputFormat::Jsonl
+                        && reader.line() == 1
+                        && chunk.buf[start..].starts_with(b"\xEF\xBB\xBF")
+                    {
                         chunk.buf.drain(start..start + 3);
                     }
                     let range = start..chunk.buf.len();
                     chunk.items.push(Item::Record { input: index, format, line: reader.line(), range });
                 }
-                Ok(Some(Record::Oversized { size })) => chunk.items.push(Item::Oversized { input: index, line: reader.line(), size }),
+                Ok(Some(Record::Oversized { size })) => {
+                    chunk.items.push(Item::Oversized { input: index, line: reader.line(), size })
+                }
                 Err(e) => {
                     chunk.buf.truncate(start);
                     let what = match compression {
                         Compression::None => "read error",
                         _ => "truncated or corrupt compressed stream",
                     };
-                    let error = CorpusError::Other(format!("{}: {what} after line {}: {e}", input.display, reader.line()));
+                    let error =
+                        CorpusError::Other(format!("{}: {what} after line {}: {e}", input.display, reader.line()));
                     chunk.items.push(Item::Error { input: index, error });
                     break;
                 }

@@ -83,7 +83,9 @@ pub fn parse_record<'a>(bytes: &'a [u8], fields: &FieldNames, fallback_id: &str)
     };
     let start = raw.get().as_ptr() as usize - line.as_ptr() as usize;
     let id = match found.id {
-        Some(id) if id.get().starts_with('"') => serde_json::from_str::<String>(id.get()).map_err(|e| json_error(&e))?,
+        Some(id) if id.get().starts_with('"') => {
+            serde_json::from_str::<String>(id.get()).map_err(|e| json_error(&e))?
+        }
         Some(id) if id.get() != "null" => id.get().to_string(),
         _ => fallback_id.to_string(),
     };

@@ -79,8 +79,9 @@ fn line_of_id(text: &str, id: &str) -> usize {
 fn lang_and_category(shown: &Path, rel: &Path) -> Result<(String, Category), PatternError> {
     let category_name = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     let lang = rel.parent().and_then(|p| p.file_name()).and_then(|s| s.to_str()).unwrap_or_default();
-    let category: Category =
-        category_name.parse().map_err(|e: crate::category::UnknownCategory| PatternError::at(shown, 0, None, e.to_string()))?;
+    let category: Category = category_name
+        .parse()
+        .map_err(|e: crate::category::UnknownCategory| PatternError::at(shown, 0, None, e.to_string()))?;
     let valid_lang = lang == "xx" || (lang.len() == 2 && lang.bytes().all(|b| b.is_ascii_lowercase()));
     if !valid_lang {
         return Err(PatternError::at(
@@ -108,14 +109,13 @@ pub fn parse_pattern_file(shown: &Path, rel: &Path, text: &str, limits: &Limits)
         .into_iter()
         .map(|def| {
             let line = line_of_id(text, &def.id);
-            validate(def, &lang, category, limits).map_err(|reason| {
-                PatternError::at(shown, line, Some(&reason.0), reason.1)
-            })
-            .map(|mut p| {
-                p.source = shown.to_path_buf();
-                p.line = line;
-                p
-            })
+            validate(def, &lang, category, limits)
+                .map_err(|reason| PatternError::at(shown, line, Some(&reason.0), reason.1))
+                .map(|mut p| {
+                    p.source = shown.to_path_buf();
+                    p.line = line;
+                    p
+                })
         })
         .collect()
 }
@@ -142,7 +142,11 @@ fn validate(def: PatternDef, lang: &str, category: Category, limits: &Limits) ->
             return Err(fail(format!("empty phrase {phrase:?}")));
         }
         if phrase.len() > limits.max_phrase_len {
-            return Err(fail(format!("phrase of {} bytes exceeds the limit of {}", phrase.len(), limits.max_phrase_len)));
+            return Err(fail(format!(
+                "phrase of {} bytes exceeds the limit of {}",
+                phrase.len(),
+                limits.max_phrase_len
+            )));
         }
     }
     if let Some(regex) = &def.regex {
@@ -170,14 +174,10 @@ pub(crate) fn check_regex(regex: &str, limits: &Limits) -> Result<(), String> {
     if regex.trim().is_empty() {
         return Err("empty regex".into());
     }
-    regex::RegexBuilder::new(regex)
-        .size_limit(limits.regex_size)
-        .build()
-        .map(|_| ())
-        .map_err(|e| match e {
-            regex::Error::CompiledTooBig(limit) => format!("regex is too large (compiled size over {limit} bytes)"),
-            other => format!("invalid regex: {other}"),
-        })
+    regex::RegexBuilder::new(regex).size_limit(limits.regex_size).build().map(|_| ()).map_err(|e| match e {
+        regex::Error::CompiledTooBig(limit) => format!("regex is too large (compiled size over {limit} bytes)"),
+        other => format!("invalid regex: {other}"),
+    })
 }
 
 #[cfg(test)]
@@ -209,15 +209,47 @@ counter_examples = ["He did not donate now."]
     /// Each case: file path, file text, text that the error message must contain.
     const BAD: &[(&str, &str, &str)] = &[
         ("en/donation.toml", "[[pattern]\nid=", "en/donation.toml:1"),
-        ("en/donation.toml", "[[pattern]]\nid = \"en.donation.x\"\nphrases=[\"a b\"]\nweight=0.5\nexamples=[\"a b\"]\ncolour = 1\n", "unknown field `colour`"),
-        ("en/donation.toml", "[[pattern]]\nid = \"en.donation.x\"\nphrases=[\"  \"]\nweight=0.5\nexamples=[\"a\"]\n", "empty phrase"),
-        ("en/donation.toml", "[[pattern]]\nid = \"en.donation.x\"\nregex='(unclosed'\nweight=0.5\nexamples=[\"a\"]\n", "invalid regex"),
-        ("en/donation.toml", "[[pattern]]\nid = \"en.donation.x\"\nregex='\\w{1000}\\w{1000}\\w{1000}'\nweight=0.5\nexamples=[\"a\"]\n", "too large"),
+        (
+            "en/donation.toml",
+            "[[pattern]]\nid = \"en.donation.x\"\nphrases=[\"a b\"]\nweight=0.5\nexamples=[\"a b\"]\ncolour = 1\n",
+            "unknown field `colour`",
+        ),
+        (
+            "en/donation.toml",
+            "[[pattern]]\nid = \"en.donation.x\"\nphrases=[\"  \"]\nweight=0.5\nexamples=[\"a\"]\n",
+            "empty phrase",
+        ),
+        (
+            "en/donation.toml",
+            "[[pattern]]\nid = \"en.donation.x\"\nregex='(unclosed'\nweight=0.5\nexamples=[\"a\"]\n",
+            "invalid regex",
+        ),
+        (
+            "en/donation.toml",
+            "[[pattern]]\nid = \"en.donation.x\"\nregex='\\w{1000}\\w{1000}\\w{1000}'\nweight=0.5\nexamples=[\"a\"]\n",
+            "too large",
+        ),
         ("en/donations.toml", GOOD, "unknown category `donations`"),
-        ("en/donation.toml", "[[pattern]]\nid = \"en.donation.x\"\nphrases=[\"give\"]\nweight=0.5\n", "at least one example"),
-        ("en/donation.toml", "[[pattern]]\nid = \"fr.donation.x\"\nphrases=[\"give\"]\nweight=0.5\nexamples=[\"give\"]\n", "must start with `en.donation.`"),
-        ("en/donation.toml", "[[pattern]]\nid = \"en.donation.x\"\nphrases=[\"give\"]\nweight=1.5\nexamples=[\"give\"]\n", "weight must be in (0, 1]"),
-        ("en/donation.toml", "[[pattern]]\nid = \"en.donation.x\"\nweight=0.5\nexamples=[\"give\"]\n", "needs `phrases`, a `regex`"),
+        (
+            "en/donation.toml",
+            "[[pattern]]\nid = \"en.donation.x\"\nphrases=[\"give\"]\nweight=0.5\n",
+            "at least one example",
+        ),
+        (
+            "en/donation.toml",
+            "[[pattern]]\nid = \"fr.donation.x\"\nphrases=[\"give\"]\nweight=0.5\nexamples=[\"give\"]\n",
+            "must start with `en.donation.`",
+        ),
+        (
+            "en/donation.toml",
+            "[[pattern]]\nid = \"en.donation.x\"\nphrases=[\"give\"]\nweight=1.5\nexamples=[\"give\"]\n",
+            "weight must be in (0, 1]",
+        ),
+        (
+            "en/donation.toml",
+            "[[pattern]]\nid = \"en.donation.x\"\nweight=0.5\nexamples=[\"give\"]\n",
+            "needs `phrases`, a `regex`",
+        ),
         ("english/donation.toml", GOOD, "ISO 639-1"),
     ];
 

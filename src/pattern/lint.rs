@@ -41,30 +41,55 @@ pub fn lint(patterns: &[Pattern], examples_hit: impl Fn(usize, &str) -> bool) ->
     for (i, p) in patterns.iter().enumerate() {
         for phrase in &p.phrases {
             let folded = fold_phrase(phrase);
-            let others: Vec<&str> = owners[&folded].iter().filter(|&&j| j != i).map(|&j| patterns[j].id.as_str()).collect();
+            let others: Vec<&str> =
+                owners[&folded].iter().filter(|&&j| j != i).map(|&j| patterns[j].id.as_str()).collect();
             let repeated_here = owners[&folded].iter().filter(|&&j| j == i).count() > 1;
             if !others.is_empty() || repeated_here {
-                let where_ = if others.is_empty() { "twice in this pattern".to_string() } else { format!("also in {}", others.join(", ")) };
+                let where_ = if others.is_empty() {
+                    "twice in this pattern".to_string()
+                } else {
+                    format!("also in {}", others.join(", "))
+                };
                 push(p, "duplicate-phrase", format!("phrase {phrase:?} is {where_}"));
             }
             let chars = folded.chars().count();
             let unspaced = folded.chars().any(is_unspaced);
             if (unspaced && chars < 2) || (!unspaced && !folded.contains(' ') && chars <= 3) {
-                push(p, "short-phrase", format!("phrase {phrase:?} is so short it fires on ordinary words; make it a longer phrase"));
+                push(
+                    p,
+                    "short-phrase",
+                    format!("phrase {phrase:?} is so short it fires on ordinary words; make it a longer phrase"),
+                );
             }
             for (other, owners_of_other) in &owners {
-                if other != &folded && other.contains(folded.as_str()) && owners_of_other.iter().any(|&j| patterns[j].category == p.category && j != i) {
+                if other != &folded
+                    && other.contains(folded.as_str())
+                    && owners_of_other.iter().any(|&j| patterns[j].category == p.category && j != i)
+                {
                     let ids: Vec<&str> = owners_of_other.iter().map(|&j| patterns[j].id.as_str()).collect();
-                    push(p, "overlapping-phrase", format!("phrase {phrase:?} is inside {other:?} of {}: both fire on the same text", ids.join(", ")));
+                    push(
+                        p,
+                        "overlapping-phrase",
+                        format!(
+                            "phrase {phrase:?} is inside {other:?} of {}: both fire on the same text",
+                            ids.join(", ")
+                        ),
+                    );
                 }
             }
         }
         if let Some(regex) = &p.regex {
             match required_literals(regex) {
-                None => push(p, "regex-without-literal", "the regex has no required literal, so it runs on every block; anchor it on a fixed word".into()),
-                Some(lits) if lits.iter().any(|l| l.chars().count() < MIN_USEFUL_LEN) => {
-                    push(p, "regex-short-literal", format!("the regex's required literals {lits:?} are very short; it will run on most blocks"))
-                }
+                None => push(
+                    p,
+                    "regex-without-literal",
+                    "the regex has no required literal, so it runs on every block; anchor it on a fixed word".into(),
+                ),
+                Some(lits) if lits.iter().any(|l| l.chars().count() < MIN_USEFUL_LEN) => push(
+                    p,
+                    "regex-short-literal",
+                    format!("the regex's required literals {lits:?} are very short; it will run on most blocks"),
+                ),
                 Some(_) => {}
             }
         }

@@ -87,7 +87,11 @@ impl PatternSet {
             self.patterns.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
         for (offset, p) in patterns.iter().enumerate() {
             if let Some(&first) = seen.get(p.id.as_str()) {
-                let first = if first < self.patterns.len() { &self.patterns[first] } else { &patterns[first - self.patterns.len()] };
+                let first = if first < self.patterns.len() {
+                    &self.patterns[first]
+                } else {
+                    &patterns[first - self.patterns.len()]
+                };
                 return Err(PatternError::at(
                     &p.source,
                     p.line,
@@ -106,7 +110,12 @@ impl PatternSet {
     pub fn load_dir(&mut self, dir: &Path, limits: &Limits) -> Result<(), PatternError> {
         let files = file::find_pattern_files(dir)?;
         if files.is_empty() {
-            return Err(PatternError::at(dir, 0, None, "no pattern files found (expected <lang>/<category>.toml)".into()));
+            return Err(PatternError::at(
+                dir,
+                0,
+                None,
+                "no pattern files found (expected <lang>/<category>.toml)".into(),
+            ));
         }
         for path in files {
             let text = std::fs::read_to_string(&path)

@@ -40,7 +40,11 @@ pub fn run_examples(detector: &Detector) -> Vec<ExampleFailure> {
                 failures.push(fail("example", example, "the pattern does not match it".into()));
             } else if !labeled {
                 let best = analysis.verdicts.iter().map(|v| v.score).fold(0.0, f64::max);
-                failures.push(fail("example", example, format!("matched but not labeled {} (best score {best:.2})", pattern.category)));
+                failures.push(fail(
+                    "example",
+                    example,
+                    format!("matched but not labeled {} (best score {best:.2})", pattern.category),
+                ));
             }
         }
         for counter in &pattern.counter_examples {

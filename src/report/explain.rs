@@ -31,7 +31,12 @@ pub fn render(detector: &Detector, analysis: &Analysis<'_>) -> String {
     for (i, (block, verdict)) in analysis.blocks.iter().zip(&analysis.verdicts).enumerate() {
         let line = analysis.text[..block.start].matches('\n').count() + 1;
         let label = verdict.category.map_or("body", |c| c.as_str());
-        let _ = writeln!(out, "\n#{i} line {line} [{label}] {:.2}  {}", verdict.score, excerpt(&analysis.text[block.start..block.end]));
+        let _ = writeln!(
+            out,
+            "\n#{i} line {line} [{label}] {:.2}  {}",
+            verdict.score,
+            excerpt(&analysis.text[block.start..block.end])
+        );
         match &verdict.reason {
             Reason::NoEvidence => {
                 let _ = writeln!(out, "    no pattern hit");
@@ -44,7 +49,10 @@ pub fn render(detector: &Detector, analysis: &Analysis<'_>) -> String {
                 let _ = writeln!(out, "    joined the region of block #{anchor}: own {} (below threshold) but same-category evidence next to it", scoring_line(own));
             }
             Reason::JoinedBetween { anchor } => {
-                let _ = writeln!(out, "    joined the region of block #{anchor}: short block between two blocks of that region");
+                let _ = writeln!(
+                    out,
+                    "    joined the region of block #{anchor}: short block between two blocks of that region"
+                );
             }
         }
         for hit in analysis.hits_in(i) {

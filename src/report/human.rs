@@ -22,10 +22,23 @@ pub fn render_scan(record: &ScanRecord, text: &str) -> String {
     if record.blocks.is_empty() {
         return out;
     }
-    let _ = writeln!(out, "{} ({}): {} boilerplate bytes of {}", record.source, record.id, record.boilerplate_bytes, record.boilerplate_bytes + record.body_bytes);
+    let _ = writeln!(
+        out,
+        "{} ({}): {} boilerplate bytes of {}",
+        record.source,
+        record.id,
+        record.boilerplate_bytes,
+        record.boilerplate_bytes + record.body_bytes
+    );
     for b in &record.blocks {
         let line = text[..b.start].matches('\n').count() + 1;
-        let _ = writeln!(out, "  line {line:<5} {:<12} {:.2}  {}", b.category.as_str(), b.score, excerpt(&text[b.start..b.end]));
+        let _ = writeln!(
+            out,
+            "  line {line:<5} {:<12} {:.2}  {}",
+            b.category.as_str(),
+            b.score,
+            excerpt(&text[b.start..b.end])
+        );
         if !b.patterns.is_empty() {
             let _ = writeln!(out, "             {}", b.patterns.join(", "));
         }

@@ -67,8 +67,16 @@ impl Baseline {
     /// Reads and validates a baseline file.
     pub fn load(path: &Path) -> Result<Self, BaselineError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| BaselineError { file: file.clone(), line: 0, reason: format!("cannot read the baseline: {e}") })?;
-        let baseline: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError { file: file.clone(), line: e.line(), reason: format!("not a boilerguard baseline: {e}") })?;
+        let text = std::fs::read_to_string(path).map_err(|e| BaselineError {
+            file: file.clone(),
+            line: 0,
+            reason: format!("cannot read the baseline: {e}"),
+        })?;
+        let baseline: Baseline = serde_json::from_str(&text).map_err(|e| BaselineError {
+            file: file.clone(),
+            line: e.line(),
+            reason: format!("not a boilerguard baseline: {e}"),
+        })?;
         if baseline.version != BASELINE_VERSION {
             return Err(BaselineError {
                 file,
@@ -82,7 +90,8 @@ impl Baseline {
     /// Writes the baseline as pretty JSON, atomically.
     pub fn save(&self, path: &Path) -> Result<(), crate::error::CorpusError> {
         use std::io::Write;
-        let mut json = serde_json::to_string_pretty(self).map_err(|e| crate::error::CorpusError::Other(e.to_string()))?;
+        let mut json =
+            serde_json::to_string_pretty(self).map_err(|e| crate::error::CorpusError::Other(e.to_string()))?;
         json.push('\n');
         let mut file = crate::corpus::output::AtomicFile::create(path, crate::corpus::Compression::None)?;
         file.write_all(json.as_bytes()).map_err(|e| crate::error::CorpusError::io(path, e))?;
@@ -135,7 +144,8 @@ pub fn fingerprint(path: &str, id: &str, patterns: &[String], category: Category
 
 /// Lower case, one space between words, no zero-width characters or soft hyphens.
 fn normalized(text: &str) -> String {
-    let visible: String = text.chars().filter(|c| !matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')).collect();
+    let visible: String =
+        text.chars().filter(|c| !matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')).collect();
     visible.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
 }
 
@@ -201,15 +211,26 @@ mod tests {
         let base = fp("a.txt", "Donate now");
         assert_ne!(base, fp("b.txt", "Donate now"));
         assert_ne!(base, fp("a.txt", "Donate today"));
-        assert_ne!(base, fingerprint("a.txt", "doc-2", &["en.donation.donate-now".into()], Category::Donation, "Donate now"));
+        assert_ne!(
+            base,
+            fingerprint("a.txt", "doc-2", &["en.donation.donate-now".into()], Category::Donation, "Donate now")
+        );
         assert_ne!(base, fingerprint("a.txt", "doc-1", &[], Category::Donation, "Donate now"));
-        let two = |p: &[&str]| fingerprint("a", "b", &p.iter().map(|s| s.to_string()).collect::<Vec<_>>(), Category::Donation, "x");
+        let two = |p: &[&str]| {
+            fingerprint("a", "b", &p.iter().map(|s| s.to_string()).collect::<Vec<_>>(), Category::Donation, "x")
+        };
         assert_eq!(two(&["p1", "p2"]), two(&["p2", "p1"]), "pattern order does not matter");
     }
 
     #[test]
     fn counts_match_duplicates_by_number() {
-        let entry = |fp: &str| BaselineEntry { fingerprint: fp.into(), path: "a".into(), id: "a".into(), category: Category::Donation, patterns: vec![] };
+        let entry = |fp: &str| BaselineEntry {
+            fingerprint: fp.into(),
+            path: "a".into(),
+            id: "a".into(),
+            category: Category::Donation,
+            patterns: vec![],
+        };
         let b = Baseline { version: 1, findings: vec![entry("x"), entry("x"), entry("y")] };
         let counts = b.counts();
         assert_eq!(counts["x"], 2);

@@ -104,14 +104,22 @@ pub struct Config {
 }
 
 impl Config {
-    /// The nearest `boilerguard.toml` in `start` or one of its parents.
+    /// The nearest `boilerguard.toml` in `start` or one of its parents, as a path relative to
+    /// `start` (`boilerguard.toml`, `../boilerguard.toml`, …) so that messages stay short.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        start.ancestors().map(|dir| dir.join(CONFIG_FILE)).find(|p| p.is_file())
+        let up = start.ancestors().position(|dir| dir.join(CONFIG_FILE).is_file())?;
+        let mut path: PathBuf = std::iter::repeat("..").take(up).collect();
+        path.push(CONFIG_FILE);
+        Some(path)
     }
 
     /// Reads and parses `path`; relative paths are taken from `cwd`.
     pub fn load(path: &Path, cwd: &Path) -> Result<Self, ConfigError> {
-        let source = std::fs::read_to_string(path).map_err(|e| ConfigError { file: path.to_path_buf(), line: 0, reason: format!("cannot read the configuration: {e}") })?;
+        let source = std::fs::read_to_string(cwd.join(path)).map_err(|e| ConfigError {
+            file: path.to_path_buf(),
+            line: 0,
+            reason: format!("cannot read the configuration: {e}"),
+        })?;
         let file: ConfigFile = toml::from_str(&source).map_err(|e| ConfigError {
             file: path.to_path_buf(),
             line: e.span().map_or(0, |s| line_of(&source, s.start)),
@@ -129,7 +137,9 @@ impl Config {
     /// A score from the file, checked to lie in 0–1.
     fn unit(&self, value: &Option<Spanned<f64>>, key: &str) -> Result<Option<f64>, ConfigError> {
         match value {
-            Some(v) if !(0.0..=1.0).contains(v.get_ref()) => Err(self.error(v.span(), format!("`{key}` must be between 0 and 1, found {}", v.get_ref()))),
+            Some(v) if !(0.0..=1.0).contains(v.get_ref()) => {
+                Err(self.error(v.span(), format!("`{key}` must be between 0 and 1, found {}", v.get_ref())))
+            }
             Some(v) => Ok(Some(*v.get_ref())),
             None => Ok(None),
         }
@@ -245,10 +255,14 @@ impl Settings {
             for o in &f.overrides {
                 let mut builder = GlobSetBuilder::new();
                 for glob in o.paths.get_ref() {
-                    let glob = GlobBuilder::new(glob).literal_separator(true).build().map_err(|e| c.error(o.paths.span(), format!("bad glob in `paths`: {e}")))?;
+                    let glob = GlobBuilder::new(glob)
+                        .literal_separator(true)
+                        .build()
+                        .map_err(|e| c.error(o.paths.span(), format!("bad glob in `paths`: {e}")))?;
                     builder.add(glob);
                 }
-                let globs = builder.build().map_err(|e| c.error(o.paths.span(), format!("bad globs in `paths`: {e}")))?;
+                let globs =
+                    builder.build().map_err(|e| c.error(o.paths.span(), format!("bad globs in `paths`: {e}")))?;
                 s.path_rules.push(PathRules {
                     globs,
                     fail_on: o.fail_on.clone().filter(|_| cli.fail_on.is_none()),
@@ -384,7 +398,9 @@ mod tests {
     #[test]
     fn bad_files_name_the_line_and_the_reason() {
         for (text, line, reason) in BAD {
-            let err = load(text).and_then(|c| Settings::resolve(Some(&c), &CliSettings::default(), Path::new("/"))).expect_err(text);
+            let err = load(text)
+                .and_then(|c| Settings::resolve(Some(&c), &CliSettings::default(), Path::new("/")))
+                .expect_err(text);
             assert_eq!(err.line, *line, "{text}: {err}");
             assert!(err.reason.contains(reason), "{text}: {err}");
             assert!(err.to_string().contains(&format!("{CONFIG_FILE}:{line}: ")), "{err}");
@@ -397,15 +413,25 @@ mod tests {
         let file_only = Settings::resolve(Some(&c), &CliSettings::default(), Path::new("/work")).expect("valid");
         assert_eq!(file_only.rules.fail_on, vec![Category::Disclaimer]);
         assert_eq!(file_only.pattern_dirs, vec![c.root.join("pats")]);
-        let input = |p: &str| Input { path: Some(c.root.join(p)), relative: PathBuf::new(), display: p.into(), format: crate::corpus::InputFormat::Text, size: 0 };
+        let input = |p: &str| Input {
+            path: Some(c.root.join(p)),
+            relative: PathBuf::new(),
+            display: p.into(),
+            format: crate::corpus::InputFormat::Text,
+            size: 0,
+        };
         assert_eq!(file_only.rules_for(&input("legacy/a.txt")).fail_on, vec![]);
         assert_eq!(file_only.rules_for(&input("legacy/a.txt")).min_score, 0.9);
         assert_eq!(file_only.rules_for(&input("new/a.txt")).min_score, 0.7);
         assert_eq!(file_only.detector_config().classify.threshold, 0.7);
 
-        let cli = CliSettings { fail_on: Some(vec![Category::Donation]), min_score: Some(0.5), ..CliSettings::default() };
+        let cli =
+            CliSettings { fail_on: Some(vec![Category::Donation]), min_score: Some(0.5), ..CliSettings::default() };
         let both = Settings::resolve(Some(&c), &cli, Path::new("/work")).expect("valid");
-        assert_eq!(both.rules_for(&input("legacy/a.txt")), Rules { fail_on: vec![Category::Donation], warn_on: vec![], min_score: 0.5 });
+        assert_eq!(
+            both.rules_for(&input("legacy/a.txt")),
+            Rules { fail_on: vec![Category::Donation], warn_on: vec![], min_score: 0.5 }
+        );
     }
 
     #[test]
@@ -414,7 +440,9 @@ mod tests {
         let deep = dir.path().join("a/b/c");
         std::fs::create_dir_all(&deep).expect("mkdir");
         std::fs::write(dir.path().join("a").join(CONFIG_FILE), "").expect("write");
-        assert_eq!(Config::discover(&deep), Some(dir.path().join("a").join(CONFIG_FILE)));
+        assert_eq!(Config::discover(&deep), Some(Path::new("../..").join(CONFIG_FILE)));
+        let config = Config::load(&Path::new("../..").join(CONFIG_FILE), &deep).expect("valid");
+        assert_eq!(config.root, dir.path().join("a"));
     }
 
     #[test]

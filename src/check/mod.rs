@@ -276,7 +276,12 @@ struct DocResult {
 }
 
 /// Runs the gate over `inputs`.
-pub fn check(detector: &Detector, inputs: &[Input], batch: &BatchOptions, options: &CheckOptions) -> Result<CheckRun, CorpusError> {
+pub fn check(
+    detector: &Detector,
+    inputs: &[Input],
+    batch: &BatchOptions,
+    options: &CheckOptions,
+) -> Result<CheckRun, CorpusError> {
     let started = std::time::Instant::now();
     let rules: Vec<Rules> = inputs.iter().map(|input| options.settings.rules_for(input)).collect();
     let mut tally = Tally::new(batch)?;
@@ -286,13 +291,20 @@ pub fn check(detector: &Detector, inputs: &[Input], batch: &BatchOptions, option
     let mut reject_messages = Vec::new();
     let pipeline = Pipeline::new(inputs, batch.pipeline.clone()).with_progress(batch.progress.clone());
     pipeline.run(
-        |rec| crate::batch::work(detector, batch, rec, |doc, findings| document_result(detector, rec, &rules[rec.input_index], doc, findings)),
+        |rec| {
+            crate::batch::work(detector, batch, rec, |doc, findings| {
+                document_result(detector, rec, &rules[rec.input_index], doc, findings)
+            })
+        },
         |event| {
             if let Event::Record { output: Work::Bad(reject), .. } = &event {
                 reject_messages.push(format!("{}:{}: {}", reject.file, reject.line, reject.reason));
             }
             if let Event::Oversized { input, line, size } = &event {
-                reject_messages.push(format!("{}:{line}: record of {size} bytes exceeds --max-record-bytes", inputs[*input].display));
+                reject_messages.push(format!(
+                    "{}:{line}: record of {size} bytes exceeds --max-record-bytes",
+                    inputs[*input].display
+                ));
             }
             let Some((_, _, doc)) = tally.take(inputs, event)? else { return Ok(()) };
             report.summary.documents += 1;
@@ -387,11 +399,18 @@ fn capitalized(s: &str) -> String {
 }
 
 /// A worker's view of one document: its counting findings with locations and fingerprints.
-fn document_result(detector: &Detector, rec: &RecordRef<'_>, rules: &Rules, doc: &crate::corpus::Document<'_>, findings: &[Finding]) -> DocResult {
+fn document_result(
+    detector: &Detector,
+    rec: &RecordRef<'_>,
+    rules: &Rules,
+    doc: &crate::corpus::Document<'_>,
+    findings: &[Finding],
+) -> DocResult {
     let jsonl = rec.format == InputFormat::Jsonl;
     let path = rec.input.display.clone();
     let record_line = jsonl.then_some(rec.line);
-    let selected: Vec<(&Finding, Severity)> = findings.iter().filter_map(|f| Some((f, rules.severity(f.category, f.score)?))).collect();
+    let selected: Vec<(&Finding, Severity)> =
+        findings.iter().filter_map(|f| Some((f, rules.severity(f.category, f.score)?))).collect();
     // The hits are only needed to underline the matches; re-analysing is cheap next to the
     // rarity of documents that fail a gate.
     let analysis = (!selected.is_empty()).then(|| detector.analyze(&doc.text));
@@ -467,7 +486,11 @@ mod tests {
 
     #[test]
     fn rules_fail_wins_over_warn_and_min_score_filters() {
-        let rules = Rules { fail_on: vec![Category::Donation], warn_on: vec![Category::Donation, Category::Newsletter], min_score: 0.6 };
+        let rules = Rules {
+            fail_on: vec![Category::Donation],
+            warn_on: vec![Category::Donation, Category::Newsletter],
+            min_score: 0.6,
+        };
         assert_eq!(rules.severity(Category::Donation, 0.7), Some(Severity::Error));
         assert_eq!(rules.severity(Category::Newsletter, 0.6), Some(Severity::Warning));
         assert_eq!(rules.severity(Category::Newsletter, 0.59), None);

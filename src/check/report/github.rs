@@ -28,7 +28,11 @@ impl Reporter for Github {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            let title = format!("boilerguard: {} [{}]", f.category, if f.patterns.is_empty() { f.rule.clone() } else { f.patterns.join(", ") });
+            let title = format!(
+                "boilerguard: {} [{}]",
+                f.category,
+                if f.patterns.is_empty() { f.rule.clone() } else { f.patterns.join(", ") }
+            );
             let record = if f.record_line.is_some() { format!(" in record {}", f.id) } else { String::new() };
             let message = format!("{}{record}: \"{}\"", f.message, excerpt(&f.text));
             let location = if f.line == f.end_line {

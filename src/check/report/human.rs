@@ -42,9 +42,19 @@ impl Human {
             Severity::Error => RED,
             Severity::Warning => YELLOW,
         };
-        let ids = if f.patterns.is_empty() { String::new() } else { format!(" {}", self.paint(CYAN, &format!("[{}]", f.patterns.join(", ")))) };
+        let ids = if f.patterns.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", self.paint(CYAN, &format!("[{}]", f.patterns.join(", "))))
+        };
         let warning = if f.severity == Severity::Warning { self.paint(YELLOW, "warning: ") } else { String::new() };
-        writeln!(out, "{}: {}{ids} {warning}{}", self.paint(BOLD, &format!("{}:{}:{}", f.path, f.line, f.column)), self.paint(accent, f.category.as_str()), f.message)?;
+        writeln!(
+            out,
+            "{}: {}{ids} {warning}{}",
+            self.paint(BOLD, &format!("{}:{}:{}", f.path, f.line, f.column)),
+            self.paint(accent, f.category.as_str()),
+            f.message
+        )?;
 
         let lines: Vec<&str> = f.text.split('\n').collect();
         let last_number = f.record_line.unwrap_or(f.line + lines.len() as u64 - 1);

@@ -38,13 +38,26 @@ impl Reporter for Junit {
         let mut w = Writer::new_with_indent(out, b' ', 2);
         w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
         w.create_element("testsuites")
-            .with_attributes([("name", "boilerguard"), ("tests", tests.as_str()), ("failures", failures.as_str()), ("errors", "0")])
+            .with_attributes([
+                ("name", "boilerguard"),
+                ("tests", tests.as_str()),
+                ("failures", failures.as_str()),
+                ("errors", "0"),
+            ])
             .write_inner_content(|w| {
                 w.create_element("testsuite")
-                    .with_attributes([("name", "boilerguard check"), ("tests", tests.as_str()), ("failures", failures.as_str()), ("errors", "0"), ("skipped", "0")])
+                    .with_attributes([
+                        ("name", "boilerguard check"),
+                        ("tests", tests.as_str()),
+                        ("failures", failures.as_str()),
+                        ("errors", "0"),
+                        ("skipped", "0"),
+                    ])
                     .write_inner_content(|w| {
                         for d in &report.documents {
-                            let findings = by_document.get(&(d.path.as_str(), d.id.as_str(), d.record_line)).map_or(&[][..], Vec::as_slice);
+                            let findings = by_document
+                                .get(&(d.path.as_str(), d.id.as_str(), d.record_line))
+                                .map_or(&[][..], Vec::as_slice);
                             let line = d.record_line.unwrap_or(1).to_string();
                             let case = w.create_element("testcase").with_attributes([
                                 ("classname", xml_safe(&d.path).as_str()),
@@ -57,20 +70,28 @@ impl Reporter for Junit {
                                 continue;
                             }
                             case.write_inner_content(|w| {
-                                let (errors, warnings): (Vec<&CheckFinding>, Vec<&CheckFinding>) = findings.iter().partition(|f| f.severity == Severity::Error);
+                                let (errors, warnings): (Vec<&CheckFinding>, Vec<&CheckFinding>) =
+                                    findings.iter().partition(|f| f.severity == Severity::Error);
                                 if !errors.is_empty() {
-                                    let mut categories: Vec<&str> = errors.iter().map(|f| f.category.as_str()).collect();
+                                    let mut categories: Vec<&str> =
+                                        errors.iter().map(|f| f.category.as_str()).collect();
                                     categories.sort_unstable();
                                     categories.dedup();
-                                    let message = format!("{} boilerplate finding(s): {}", errors.len(), categories.join(", "));
+                                    let message =
+                                        format!("{} boilerplate finding(s): {}", errors.len(), categories.join(", "));
                                     let body: String = errors.iter().map(|f| describe(f)).collect();
                                     w.create_element("failure")
-                                        .with_attributes([("message", message.as_str()), ("type", categories.join(",").as_str())])
+                                        .with_attributes([
+                                            ("message", message.as_str()),
+                                            ("type", categories.join(",").as_str()),
+                                        ])
                                         .write_text_content(BytesText::new(&xml_safe(&body)))?;
                                 }
                                 if !warnings.is_empty() {
-                                    let body: String = warnings.iter().map(|f| format!("warning: {}", describe(f))).collect();
-                                    w.create_element("system-out").write_text_content(BytesText::new(&xml_safe(&body)))?;
+                                    let body: String =
+                                        warnings.iter().map(|f| format!("warning: {}", describe(f))).collect();
+                                    w.create_element("system-out")
+                                        .write_text_content(BytesText::new(&xml_safe(&body)))?;
                                 }
                                 Ok(())
                             })?;

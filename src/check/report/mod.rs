@@ -102,7 +102,11 @@ pub fn summary_line(report: &CheckReport) -> String {
     }
     if let Some(max) = s.max_leak_rate {
         let verdict = if s.failed { "above" } else { "within" };
-        line.push_str(&format!(" Leak rate {:.1}% is {verdict} the limit of {:.1}%.", s.leak_rate * 100.0, max * 100.0));
+        line.push_str(&format!(
+            " Leak rate {:.1}% is {verdict} the limit of {:.1}%.",
+            s.leak_rate * 100.0,
+            max * 100.0
+        ));
     }
     if s.rejected > 0 {
         line.push_str(&format!(" {} could not be read.", plural(s.rejected, "record")));

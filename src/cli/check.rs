@@ -129,7 +129,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     let config = config_path.map(|p| Config::load(&p, &cwd)).transpose()?;
     let settings = Settings::resolve(config.as_ref(), &args.cli_settings(), &cwd)?;
     let detector_config = settings.detector_config();
-    anyhow::ensure!(detector_config.builtin || !detector_config.pattern_dirs.is_empty(), "--no-builtin needs at least one --patterns DIR");
+    anyhow::ensure!(
+        detector_config.builtin || !detector_config.pattern_dirs.is_empty(),
+        "--no-builtin needs at least one --patterns DIR"
+    );
     let detector = detector_config.build()?;
     // A baseline being rewritten is not read: the new one records every current finding.
     let baseline = match (&settings.baseline, &args.write_baseline) {
@@ -153,7 +156,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         Some(path) => {
             for input in &discovered.inputs {
                 if let Some(p) = &input.path {
-                    anyhow::ensure!(!boilerguard::corpus::output::same_file(p, path), "{}: -o would overwrite an input", path.display());
+                    anyhow::ensure!(
+                        !boilerguard::corpus::output::same_file(p, path),
+                        "{}: -o would overwrite an input",
+                        path.display()
+                    );
                 }
             }
             let mut file = AtomicFile::create(path, Compression::None)?;

@@ -30,7 +30,7 @@ Requires ``datatrove``.
 from typing import Any, Dict, Iterable, List, Optional
 
 from datatrove.data import Document, DocumentsPipeline
-from datatrove.pipeline.formatters.base import BaseFormatter
+from datatrove.pipeline.base import PipelineStep
 from datatrove.utils.batching import batched
 
 from . import Detector
@@ -38,7 +38,7 @@ from . import Detector
 __all__ = ["BoilerguardCleaner"]
 
 
-class BoilerguardCleaner(BaseFormatter):
+class BoilerguardCleaner(PipelineStep):
     """Removes boilerplate blocks from ``Document.text`` (or only annotates them).
 
     Args:
@@ -51,6 +51,7 @@ class BoilerguardCleaner(BaseFormatter):
     """
 
     name = "🛡️ boilerguard"
+    type = "✂️ - FORMAT"
 
     def __init__(
         self,

@@ -10,7 +10,7 @@
 //!   (`--warn-on`), and the lowest score that counts (`--min-score`), with per-path overrides
 //!   from [`config`];
 //! - a location for every finding ([`CheckFinding`]: line and column, see below) and a
-//!   [fingerprint](baseline::fingerprint) that survives unrelated edits;
+//!   [`fingerprint`] that survives unrelated edits;
 //! - [`baseline`]: accepted findings recorded in a file, so only new ones are reported;
 //! - `--max-leak-rate`: for large scraped samples, fail only when more than a share of the
 //!   documents leak;

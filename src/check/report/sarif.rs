@@ -19,6 +19,9 @@ use std::io::{self, Write};
 /// The SARIF reporter.
 pub struct Sarif;
 
+/// The schema URL written to `$schema` (the one GitHub's and Microsoft's SARIF tools use).
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
 /// The key of the fingerprint in `partialFingerprints`, versioned with the baseline scheme.
 pub const FINGERPRINT_KEY: &str = "boilerguard/v1";
 
@@ -91,7 +94,7 @@ pub fn log(report: &CheckReport) -> s::Sarif {
         .build();
     let mut run = s::Run::builder().tool(s::Tool::builder().driver(driver).build()).results(results).build();
     run.column_kind = Some(json!("unicodeCodePoints"));
-    s::Sarif::builder().schema(s::SCHEMA_URL).version(json!("2.1.0")).runs(vec![run]).build()
+    s::Sarif::builder().schema(SCHEMA).version(json!("2.1.0")).runs(vec![run]).build()
 }
 
 impl Reporter for Sarif {

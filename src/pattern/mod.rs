@@ -1,7 +1,7 @@
 //! Patterns: the data that says what boilerplate looks like.
 //!
 //! Patterns live in TOML files, `patterns/<lang>/<category>.toml`, one `[[pattern]]` table
-//! each (schema in [`file`]). The built-in files are compiled into the binary ([`builtin`]);
+//! each (schema: [`PatternFile`]). The built-in files are compiled into the binary ([`builtin_files`]);
 //! users add directories of their own. Loading validates everything up front and reports the
 //! file, the pattern id and the reason, so a broken pattern never reaches the matcher.
 mod builtin;

@@ -13,8 +13,8 @@
 //! A block whose best score reaches the threshold is labeled with that category. Then
 //! regions grow: an appeal is usually a heading, pitch paragraphs and a button line of which
 //! only one carries a strong phrase, so a neighbour with any evidence of the same category
-//! joins a flagged block, and so does a short block sandwiched between two flagged blocks of
-//! one category. Everything is deterministic.
+//! joins a flagged block, and so do up to three short hit-free blocks between two blocks of
+//! one region, and a short question or exclamation right above a donation appeal. Everything is deterministic.
 use crate::category::Category;
 use crate::matcher::Hit;
 use crate::pattern::Pattern;
@@ -40,7 +40,11 @@ const LONG_BLOCK_CHARS: f64 = 400.0;
 /// Score multiplier for blocks in the middle of a document.
 const MIDDLE_FACTOR: f64 = 0.85;
 /// Longest block (in chars) that joins a region by sitting between two of its blocks.
-const SANDWICH_MAX_CHARS: usize = 200;
+const GAP_MAX_CHARS: usize = 200;
+/// Most consecutive hit-free blocks bridged between two blocks of one region.
+const MAX_GAP: usize = 3;
+/// Longest question or exclamation joined as the heading of an appeal.
+const HEADING_MAX_CHARS: usize = 80;
 
 /// Why a block got its label.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,7 +62,12 @@ pub enum Reason {
     },
     /// Joined because it is short and sits between two blocks of the region.
     JoinedBetween {
-        /// The flagged block before it.
+        /// The flagged block whose region it joined.
+        anchor: usize,
+    },
+    /// Joined as the question or exclamation heading an appeal.
+    JoinedHeading {
+        /// The first block of the appeal.
         anchor: usize,
     },
 }
@@ -216,8 +225,107 @@ fn initial_verdict(scoring: Option<&Scoring>, ev: &Evidence, threshold: f64) -> 
     }
 }
 
-/// Extends every flagged block's region over neighbours with evidence of the same category
-/// and over short blocks sandwiched between two of its blocks.
+/// The per-document state region growing works on.
+struct Regions<'a> {
+    verdicts: &'a mut [Verdict],
+    scorings: &'a [Option<Scoring>],
+    evidence: &'a [Evidence],
+    blocks: &'a [Block],
+    text: &'a str,
+    threshold: f64,
+}
+
+impl Regions<'_> {
+    fn chars(&self, k: usize) -> usize {
+        self.text[self.blocks[k].start..self.blocks[k].end].chars().count()
+    }
+
+    fn has_evidence(&self, k: usize, category: Category) -> bool {
+        !self.evidence[k].patterns[category.index()].is_empty()
+    }
+
+    /// The neighbour of `k` in `direction`, if there is one.
+    fn step(&self, k: usize, direction: isize) -> Option<usize> {
+        let next = k as isize + direction;
+        (next >= 0 && (next as usize) < self.verdicts.len()).then_some(next as usize)
+    }
+
+    /// A run of at most `MAX_GAP` short blocks without any hit, starting after `k`, that is
+    /// closed by a block of `category` (flagged, or with evidence of it).
+    fn gap_after(&self, k: usize, direction: isize, category: Category) -> Option<Vec<usize>> {
+        let mut gap = Vec::new();
+        let mut at = k;
+        while let Some(next) = self.step(at, direction) {
+            if self.verdicts[next].category == Some(category)
+                || (self.verdicts[next].category.is_none() && self.has_evidence(next, category))
+            {
+                return (!gap.is_empty()).then_some(gap);
+            }
+            if gap.len() == MAX_GAP || self.scorings[next].is_some() || self.chars(next) > GAP_MAX_CHARS {
+                return None;
+            }
+            gap.push(next);
+            at = next;
+        }
+        None
+    }
+
+    fn join(&mut self, k: usize, category: Category, score: f64, reason: Reason) {
+        let mut patterns = self.evidence[k].patterns[category.index()].clone();
+        patterns.sort_unstable();
+        self.verdicts[k] = Verdict { category: Some(category), score, patterns, reason };
+    }
+
+    /// Extends the region of `anchor` in `direction` over blocks with evidence of its
+    /// category and over short hit-free gaps closed by another block of it.
+    fn grow(&mut self, anchor: usize, category: Category, score: f64, direction: isize) {
+        let mut k = anchor;
+        while let Some(next) = self.step(k, direction) {
+            match self.verdicts[next].category {
+                Some(c) if c == category => k = next,
+                Some(_) => break,
+                None if self.has_evidence(next, category) => {
+                    let own = self.scorings[next].clone().expect("evidence implies a scoring");
+                    let joined = own.score.max(self.threshold).max(score * 0.9);
+                    self.join(next, category, joined, Reason::JoinedByEvidence { anchor, own });
+                    k = next;
+                }
+                None => {
+                    let Some(gap) = self.gap_after(k, direction, category) else { break };
+                    for &g in &gap {
+                        self.join(g, category, self.threshold.max(score * 0.8), Reason::JoinedBetween { anchor });
+                    }
+                    k = *gap.last().expect("a gap is never empty");
+                }
+            }
+        }
+    }
+
+    /// Joins the short question or exclamation right above a donation appeal ("Want to see
+    /// fewer ads?", "Helfen Sie mit!"): appeals open with one far more often than articles
+    /// put one just before an appeal.
+    fn join_headings(&mut self) {
+        for start in 1..self.verdicts.len() {
+            let opens_appeal = self.verdicts[start].category == Some(Category::Donation)
+                && self.verdicts[start - 1].category != Some(Category::Donation);
+            let k = start - 1;
+            if !opens_appeal
+                || self.verdicts[k].category.is_some()
+                || self.scorings[k].is_some()
+                || self.chars(k) > HEADING_MAX_CHARS
+            {
+                continue;
+            }
+            let heading = &self.text[self.blocks[k].start..self.blocks[k].end];
+            if heading.ends_with(['?', '!', '？', '！']) {
+                let score = self.threshold.max(self.verdicts[start].score * 0.8);
+                self.join(k, Category::Donation, score, Reason::JoinedHeading { anchor: start });
+            }
+        }
+    }
+}
+
+/// Extends every flagged block's region (see the module documentation).
 fn grow_regions(
     verdicts: &mut [Verdict],
     scorings: &[Option<Scoring>],
@@ -228,47 +336,12 @@ fn grow_regions(
 ) {
     let anchors: Vec<(usize, Category, f64)> =
         verdicts.iter().enumerate().filter_map(|(i, v)| v.category.map(|c| (i, c, v.score))).collect();
+    let mut regions = Regions { verdicts, scorings, evidence, blocks, text, threshold };
     for &(anchor, category, score) in &anchors {
-        for direction in [1isize, -1] {
-            let mut j = anchor as isize + direction;
-            while j >= 0 && (j as usize) < verdicts.len() {
-                let k = j as usize;
-                match verdicts[k].category {
-                    Some(c) if c == category => {}
-                    Some(_) => break,
-                    None if !evidence[k].patterns[category.index()].is_empty() => {
-                        let own = scorings[k].clone().expect("evidence implies a scoring");
-                        let mut patterns = evidence[k].patterns[category.index()].clone();
-                        patterns.sort_unstable();
-                        verdicts[k] = Verdict {
-                            category: Some(category),
-                            score: own.score.max(threshold).max(score * 0.9),
-                            patterns,
-                            reason: Reason::JoinedByEvidence { anchor, own },
-                        };
-                    }
-                    None => {
-                        let next = j + direction;
-                        let sandwiched = next >= 0
-                            && (next as usize) < verdicts.len()
-                            && verdicts[next as usize].category == Some(category)
-                            && text[blocks[k].start..blocks[k].end].chars().count() <= SANDWICH_MAX_CHARS
-                            && scorings[k].is_none();
-                        if !sandwiched {
-                            break;
-                        }
-                        verdicts[k] = Verdict {
-                            category: Some(category),
-                            score: threshold.max(score * 0.8),
-                            patterns: Vec::new(),
-                            reason: Reason::JoinedBetween { anchor },
-                        };
-                    }
-                }
-                j += direction;
-            }
-        }
+        regions.grow(anchor, category, score, 1);
+        regions.grow(anchor, category, score, -1);
     }
+    regions.join_headings();
 }
 
 #[cfg(test)]
@@ -287,5 +360,60 @@ mod tests {
         assert_eq!(position_factor(4, 10), MIDDLE_FACTOR);
         assert_eq!(position_factor(9, 10), 1.0);
         assert_eq!(position_factor(1, 2), 1.0);
+    }
+
+    mod regions {
+        use crate::pattern::{parse_pattern_file, Limits, PatternSet};
+        use crate::{Category, Detector, DetectorConfig};
+        use std::path::Path;
+
+        fn detector() -> Detector {
+            let toml = r#"
+[[pattern]]
+id = "en.donation.donate-now"
+phrases = ["donate now"]
+weight = 0.8
+examples = ["Donate now"]
+
+[[pattern]]
+id = "en.donation.your-support"
+phrases = ["your support"]
+weight = 0.3
+examples = ["Donate now, your support"]
+"#;
+            let mut set = PatternSet::new();
+            let rel = Path::new("en/donation.toml");
+            set.extend(parse_pattern_file(rel, rel, toml, &Limits::default()).unwrap()).unwrap();
+            Detector::new(set, DetectorConfig::default()).unwrap()
+        }
+
+        fn labels(text: &str) -> Vec<Option<Category>> {
+            detector().analyze(text).verdicts.iter().map(|v| v.category).collect()
+        }
+
+        const D: Option<Category> = Some(Category::Donation);
+
+        #[test]
+        fn weak_evidence_next_to_an_appeal_joins_it_but_not_alone() {
+            assert_eq!(labels("Body.\nYour support matters.\nDonate now"), vec![None, D, D]);
+            assert_eq!(labels("Body.\nYour support matters.\nMore body."), vec![None, None, None]);
+        }
+
+        #[test]
+        fn short_gaps_between_two_blocks_of_an_appeal_join() {
+            assert_eq!(
+                labels("Body.\nDonate now\n35 € 60 €\nMonthly\nYour support\nEnd."),
+                vec![None, D, D, D, D, None]
+            );
+            let long = "x".repeat(300);
+            assert_eq!(labels(&format!("Donate now\n{long}\nYour support")), vec![D, None, None]);
+            assert_eq!(labels("Donate now\na\nb\nc\nd\nYour support"), vec![D, None, None, None, None, None]);
+        }
+
+        #[test]
+        fn a_question_or_exclamation_heading_joins_a_donation_appeal() {
+            assert_eq!(labels("Body text here.\nWant to see fewer ads?\nDonate now"), vec![None, D, D]);
+            assert_eq!(labels("Body text here.\nA plain subheading\nDonate now"), vec![None, None, D]);
+        }
     }
 }

@@ -184,7 +184,10 @@ impl Analysis<'_> {
 
     /// True when the block was labeled by joining a region rather than by its own hits.
     pub fn joined(&self, index: usize) -> bool {
-        matches!(self.verdicts[index].reason, Reason::JoinedBetween { .. } | Reason::JoinedByEvidence { .. })
+        matches!(
+            self.verdicts[index].reason,
+            Reason::JoinedBetween { .. } | Reason::JoinedByEvidence { .. } | Reason::JoinedHeading { .. }
+        )
     }
 }
 

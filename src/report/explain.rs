@@ -54,6 +54,12 @@ pub fn render(detector: &Detector, analysis: &Analysis<'_>) -> String {
                     "    joined the region of block #{anchor}: short block between two blocks of that region"
                 );
             }
+            Reason::JoinedHeading { anchor } => {
+                let _ = writeln!(
+                    out,
+                    "    joined the appeal starting at block #{anchor}: a short question or exclamation heading it"
+                );
+            }
         }
         for hit in analysis.hits_in(i) {
             let p = &patterns[hit.pattern];

@@ -7,7 +7,8 @@
 #   bash python/ci.sh            # from anywhere; .ci/run calls it
 #
 # Environment: BOILERGUARD_VENV (default python/.venv), BOILERGUARD_REQUIRE_SHARED=1 makes the
-# CLI-parity test fail instead of skip when ../shared is absent, PYTHON (default python3).
+# CLI-parity test fail instead of skip when ../shared is absent, BOILERGUARD_CI_RAY=1 also
+# installs ray[data] to run the README's Ray recipe, PYTHON (default python3).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
@@ -38,6 +39,10 @@ export PATH="$venv/bin:$PATH"  # the maturin build backend runs `maturin` from P
 step "installing build and test dependencies"
 "$venv/bin/python" -m pip install -q --upgrade pip
 "$venv/bin/python" -m pip install -q "maturin>=1.5,<2" pytest pyspark datatrove orjson "pandas<3" pyarrow
+if [ "${BOILERGUARD_CI_RAY:-0}" = 1 ]; then
+    # Opt-in: the README's Ray Data recipe test (skipped when ray is absent).
+    "$venv/bin/python" -m pip install -q "ray[data]"
+fi
 
 step "building and installing the package (pip install ./python)"
 # No build isolation: maturin is already in the venv, and the Rust build stays incremental.

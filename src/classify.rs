@@ -13,8 +13,9 @@
 //! A block whose best score reaches the threshold is labeled with that category. Then
 //! regions grow: an appeal is usually a heading, pitch paragraphs and a button line of which
 //! only one carries a strong phrase, so a neighbour with any evidence of the same category
-//! joins a flagged block, and so do up to three short hit-free blocks between two blocks of
-//! one region, and a short question or exclamation right above a donation appeal. Everything is deterministic.
+//! joins a flagged block; in donation appeals and disclaimers, so do up to three short
+//! hit-free blocks between two blocks of one region, and a short question or exclamation
+//! right above a donation appeal. Everything is deterministic.
 use crate::category::Category;
 use crate::matcher::Hit;
 use crate::pattern::Pattern;
@@ -107,23 +108,41 @@ pub struct Verdict {
 /// Per-category evidence of one block.
 #[derive(Clone, Debug, Default)]
 struct Evidence {
-    /// For each category: distinct patterns, and covered spans.
+    /// For each category: distinct patterns, and hits as `(start, end, pattern)`.
     patterns: [Vec<usize>; 9],
-    spans: [Vec<(usize, usize)>; 9],
+    hits: [Vec<(usize, usize, usize)>; 9],
 }
 
-fn union_len(spans: &mut [(usize, usize)]) -> usize {
-    spans.sort_unstable();
-    let mut total = 0;
+/// Combined evidence of a block's hits of one category, and the bytes they cover.
+///
+/// Overlapping hits form one cluster worth its strongest pattern: several languages' "Foto:"
+/// patterns on one span are one signal, not four. Distinct clusters combine as independent
+/// signals (`1 - Π(1 - w)`), each pattern counted once however often it hits.
+fn combined_evidence(hits: &mut [(usize, usize, usize)], patterns: &[Pattern]) -> (f64, usize) {
+    hits.sort_unstable();
+    let mut picks: Vec<usize> = Vec::new();
+    let mut covered = 0;
     let mut reach = 0;
-    for &(s, e) in spans.iter() {
-        let s = s.max(reach);
-        if e > s {
-            total += e - s;
-            reach = e;
+    let mut best: Option<usize> = None;
+    let weight = |p: usize| patterns[p].weight;
+    for &(start, end, pattern) in hits.iter() {
+        if start >= reach {
+            picks.extend(best.take());
         }
+        best = Some(match best {
+            Some(b) if weight(b) >= weight(pattern) => b,
+            _ => pattern,
+        });
+        let from = start.max(reach);
+        if end > from {
+            covered += end - from;
+        }
+        reach = reach.max(end);
     }
-    total
+    picks.extend(best);
+    picks.sort_unstable();
+    picks.dedup();
+    (1.0 - picks.iter().map(|&p| 1.0 - weight(p)).product::<f64>(), covered)
 }
 
 /// How much of its evidence a block keeps given the share of it that matched: a phrase that
@@ -153,8 +172,7 @@ fn score_category(
     position: f64,
 ) -> Scoring {
     let c = category.index();
-    let evidence = 1.0 - ev.patterns[c].iter().map(|&p| 1.0 - patterns[p].weight).product::<f64>();
-    let covered = union_len(&mut ev.spans[c]);
+    let (evidence, covered) = combined_evidence(&mut ev.hits[c], patterns);
     let coverage = (covered as f64 / (block.end - block.start).max(1) as f64).min(1.0);
     let coverage_factor = coverage_factor(coverage);
     let length_factor = if chars as f64 > LONG_BLOCK_CHARS { (LONG_BLOCK_CHARS / chars as f64).powf(0.3) } else { 1.0 };
@@ -181,7 +199,7 @@ pub fn classify(
         if !list.contains(&hit.pattern) {
             list.push(hit.pattern);
         }
-        ev.spans[category.index()].push((hit.start, hit.end));
+        ev.hits[category.index()].push((hit.start, hit.end, hit.pattern));
     }
     let scorings: Vec<Option<Scoring>> = blocks
         .iter()
@@ -290,6 +308,7 @@ impl Regions<'_> {
                     self.join(next, category, joined, Reason::JoinedByEvidence { anchor, own });
                     k = next;
                 }
+                None if !matches!(category, Category::Donation | Category::Disclaimer) => break,
                 None => {
                     let Some(gap) = self.gap_after(k, direction, category) else { break };
                     for &g in &gap {
@@ -348,10 +367,34 @@ fn grow_regions(
 mod tests {
     use super::*;
 
+    fn pattern(weight: f64) -> Pattern {
+        Pattern {
+            id: String::new(),
+            lang: "en".into(),
+            category: Category::Rights,
+            phrases: vec![],
+            regex: None,
+            weight,
+            examples: vec![],
+            counter_examples: vec![],
+            source: Default::default(),
+            line: 0,
+        }
+    }
+
     #[test]
-    fn union_of_overlapping_spans() {
-        assert_eq!(union_len(&mut [(0, 5), (3, 8), (10, 12)]), 10);
-        assert_eq!(union_len(&mut []), 0);
+    fn overlapping_hits_count_once_distinct_ones_combine() {
+        let patterns = [pattern(0.5), pattern(0.6), pattern(0.5)];
+        // Patterns 0 and 1 on one span: worth 0.6, not 0.8.
+        let (e, covered) = combined_evidence(&mut [(0, 5, 0), (0, 5, 1)], &patterns);
+        assert!((e - 0.6).abs() < 1e-9 && covered == 5);
+        // Two separate spans: 1 - 0.4 × 0.5 = 0.8, covering 10 bytes.
+        let (e, covered) = combined_evidence(&mut [(0, 5, 1), (10, 15, 2)], &patterns);
+        assert!((e - 0.8).abs() < 1e-9 && covered == 10);
+        // One pattern hitting twice counts once.
+        let (e, _) = combined_evidence(&mut [(0, 5, 0), (10, 15, 0)], &patterns);
+        assert!((e - 0.5).abs() < 1e-9);
+        assert_eq!(combined_evidence(&mut [], &patterns), (0.0, 0));
     }
 
     #[test]

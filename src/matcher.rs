@@ -11,7 +11,7 @@
 //! folded text of that block: never over whole documents.
 use crate::error::PatternError;
 use crate::literals::required_literals;
-use crate::normalize::{normalize, AsciiCase, Breaks, Normalized};
+use crate::normalize::{ceil_char_boundary, floor_char_boundary, Normalized};
 use crate::pattern::{Limits, PatternSet};
 use crate::segment::Block;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -101,17 +101,18 @@ impl Matcher {
                 add(folded, Entry::Phrase { pattern: index, word_start, word_end });
             }
             if let Some(source) = &pattern.regex {
-                let regex =
-                    RegexBuilder::new(source).case_insensitive(true).size_limit(limits.regex_size).build().map_err(
-                        |e| {
-                            PatternError::at(
-                                &pattern.source,
-                                pattern.line,
-                                Some(&pattern.id),
-                                format!("invalid regex: {e}"),
-                            )
-                        },
-                    )?;
+                let regex = RegexBuilder::new(&crate::normalize::fold_regex_letters(source))
+                    .case_insensitive(true)
+                    .size_limit(limits.regex_size)
+                    .build()
+                    .map_err(|e| {
+                        PatternError::at(
+                            &pattern.source,
+                            pattern.line,
+                            Some(&pattern.id),
+                            format!("invalid regex: {e}"),
+                        )
+                    })?;
                 let r = regexes.len();
                 regexes.push(CompiledRegex { pattern: index, regex });
                 match required_literals(source) {
@@ -146,34 +147,45 @@ impl Matcher {
                             let end = norm.map().end(m.end(), text).min(blocks[block].end).max(start);
                             hits.push(Hit { block, start, end, pattern });
                         }
-                        Entry::RegexLiteral { regex } => regex_candidates.push((regex, block)),
+                        Entry::RegexLiteral { regex } => regex_candidates.push((block, regex)),
                     }
                 }
             }
         }
         for &r in &self.unanchored {
-            regex_candidates.extend((0..blocks.len()).map(|b| (r, b)));
+            regex_candidates.extend((0..blocks.len()).map(|b| (b, r)));
         }
         regex_candidates.sort_unstable();
         regex_candidates.dedup();
-        for (r, b) in regex_candidates {
-            self.run_regex(&self.regexes[r], text, blocks[b], b, &mut hits);
+        for (b, r) in regex_candidates {
+            self.run_regex(&self.regexes[r], text, norm, blocks[b], b, &mut hits);
         }
         hits.sort_unstable();
         hits.dedup();
         hits
     }
 
-    fn run_regex(&self, compiled: &CompiledRegex, text: &str, block: Block, index: usize, hits: &mut Vec<Hit>) {
-        let original = &text[block.start..block.end];
-        let folded = normalize(original, Breaks::None, AsciiCase::Fold);
-        for m in compiled.regex.find_iter(folded.as_str()) {
+    /// Runs one regex on the normalized text of one block (the regex folds ASCII case itself,
+    /// the normalization did the rest).
+    fn run_regex(
+        &self,
+        compiled: &CompiledRegex,
+        text: &str,
+        norm: &Normalized,
+        block: Block,
+        index: usize,
+        hits: &mut Vec<Hit>,
+    ) {
+        let normalized = norm.as_str();
+        let from = floor_char_boundary(normalized, norm.map().to_normalized(block.start));
+        let to = ceil_char_boundary(normalized, norm.map().to_normalized(block.end)).max(from);
+        for m in compiled.regex.find_iter(&normalized[from..to]) {
             if m.is_empty() {
                 continue;
             }
-            let start = block.start + folded.map().start(m.start(), original);
-            let end = block.start + folded.map().end(m.end(), original);
-            hits.push(Hit { block: index, start, end: end.max(start), pattern: compiled.pattern });
+            let start = norm.map().start(from + m.start(), text).clamp(block.start, block.end);
+            let end = norm.map().end(from + m.end(), text).clamp(start, block.end);
+            hits.push(Hit { block: index, start, end, pattern: compiled.pattern });
         }
     }
 
@@ -210,6 +222,7 @@ fn block_at(blocks: &[Block], offset: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::{normalize, AsciiCase};
     use crate::pattern::parse_pattern_file;
     use crate::segment::{segment, BlockMode};
     use std::path::Path;

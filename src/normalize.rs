@@ -84,6 +84,18 @@ impl OffsetMap {
         ceil_char_boundary(original, self.raw(normalized))
     }
 
+    /// The normalized offset of original offset `original` (exact at the start of any char
+    /// that was kept; inside a dropped or collapsed run, the position of what follows it).
+    pub fn to_normalized(&self, original: usize) -> usize {
+        let i = self.points.partition_point(|&(_, o)| o <= original);
+        if i == 0 {
+            return original;
+        }
+        let (n, o) = self.points[i - 1];
+        let next_n = self.points.get(i).map_or(usize::MAX, |&(n, _)| n);
+        (n + (original - o)).min(next_n)
+    }
+
     /// Number of map points (zero when the normalized text lines up byte for byte).
     pub fn len(&self) -> usize {
         self.points.len()
@@ -223,10 +235,14 @@ pub fn normalize(text: &str, breaks: Breaks, ascii: AsciiCase) -> Normalized {
             out.push(run_char(newlines, breaks));
         }
         mark(&out, i, &mut points);
-        if b < 0x80 && ascii == AsciiCase::Keep {
+        if b < 0x80 {
             // The common case, copied in bulk: offsets do not move inside it.
             let end = plain_ascii_run(bytes, i);
+            let from = out.len();
             out.push_str(&text[i..end]);
+            if ascii == AsciiCase::Fold {
+                out[from..].make_ascii_lowercase();
+            }
             i = end;
             continue;
         }
@@ -246,6 +262,21 @@ fn run_char(newlines: usize, breaks: Breaks) -> char {
         Breaks::BlankLines if newlines >= 2 => '\n',
         _ => ' ',
     }
+}
+
+/// A regex with its non-ASCII letters folded like text (`ß` → `ss`, `É` → `é`, `ς` → `σ`),
+/// so that a regex written with them matches the normalized text. Only letters change:
+/// regex syntax is ASCII, so nothing else is touched.
+pub fn fold_regex_letters(regex: &str) -> String {
+    let mut out = String::with_capacity(regex.len());
+    for c in regex.chars() {
+        if !c.is_ascii() && c.is_alphabetic() {
+            fold_char(c, AsciiCase::Keep, &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The fully folded form of a phrase, as stored in the automaton: ASCII lower-cased too,
@@ -338,9 +369,24 @@ mod tests {
     }
 
     #[test]
+    fn regex_letters_fold_like_text() {
+        assert_eq!(fold_regex_letters(r"Straße (?:\w+ ){0,2}ÉTÉ"), r"Strasse (?:\w+ ){0,2}éTé");
+    }
+
+    #[test]
     fn ascii_case_kept_when_asked() {
         assert_eq!(normalize("Donate NOW", Breaks::Lines, AsciiCase::Keep).as_str(), "Donate NOW");
         assert_eq!(fold_phrase("  Donate NOW "), "donate now");
+    }
+
+    #[test]
+    fn original_offsets_map_to_normalized_ones() {
+        let text = "Ab\u{00A0}\u{00A0}l’x\u{200B}y";
+        let n = normalize(text, Breaks::Lines, AsciiCase::Keep);
+        assert_eq!(n.as_str(), "Ab l'xy");
+        for (orig, norm) in [(0, 0), (2, 2), (6, 3), (7, 4), (10, 5), (14, 6), (15, 7)] {
+            assert_eq!(n.map().to_normalized(orig), norm, "original {orig}");
+        }
     }
 
     #[test]

@@ -26,6 +26,17 @@ fn is_unspaced(c: char) -> bool {
     matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
 }
 
+/// A literal too short to narrow down where a regex runs: under three chars, or a single
+/// char in scripts without spaces (where two chars already make a word).
+fn is_short_literal(literal: &str) -> bool {
+    let chars = literal.chars().count();
+    if literal.chars().all(is_unspaced) {
+        chars < 2
+    } else {
+        chars < MIN_USEFUL_LEN
+    }
+}
+
 /// Lints `patterns`. `examples_hit(i, text)` says whether pattern `i` matches `text`.
 pub fn lint(patterns: &[Pattern], examples_hit: impl Fn(usize, &str) -> bool) -> Vec<Lint> {
     let mut out = Vec::new();
@@ -61,20 +72,25 @@ pub fn lint(patterns: &[Pattern], examples_hit: impl Fn(usize, &str) -> bool) ->
                     format!("phrase {phrase:?} is so short it fires on ordinary words; make it a longer phrase"),
                 );
             }
+            // Overlapping hits count once, at the stronger weight: a weak phrase inside a
+            // strong one is deliberate layering, but a longer phrase that is no stronger than a
+            // phrase inside it can never add anything.
             for (other, owners_of_other) in &owners {
-                if other != &folded
-                    && other.contains(folded.as_str())
-                    && owners_of_other.iter().any(|&j| patterns[j].category == p.category && j != i)
-                {
-                    let ids: Vec<&str> = owners_of_other.iter().map(|&j| patterns[j].id.as_str()).collect();
-                    push(
-                        p,
-                        "overlapping-phrase",
-                        format!(
-                            "phrase {phrase:?} is inside {other:?} of {}: both fire on the same text",
-                            ids.join(", ")
-                        ),
+                if other == &folded || !other.contains(folded.as_str()) {
+                    continue;
+                }
+                let useless: Vec<&str> = owners_of_other
+                    .iter()
+                    .filter(|&&j| j != i && patterns[j].category == p.category && patterns[j].weight <= p.weight)
+                    .map(|&j| patterns[j].id.as_str())
+                    .collect();
+                if !useless.is_empty() {
+                    let message = format!(
+                        "phrase {phrase:?} (weight {}) is inside {other:?} of {}, which is no stronger: the longer phrase adds nothing",
+                        p.weight,
+                        useless.join(", ")
                     );
+                    push(p, "overlapping-phrase", message);
                 }
             }
         }
@@ -85,7 +101,7 @@ pub fn lint(patterns: &[Pattern], examples_hit: impl Fn(usize, &str) -> bool) ->
                     "regex-without-literal",
                     "the regex has no required literal, so it runs on every block; anchor it on a fixed word".into(),
                 ),
-                Some(lits) if lits.iter().any(|l| l.chars().count() < MIN_USEFUL_LEN) => push(
+                Some(lits) if lits.iter().any(|l| is_short_literal(l)) => push(
                     p,
                     "regex-short-literal",
                     format!("the regex's required literals {lits:?} are very short; it will run on most blocks"),

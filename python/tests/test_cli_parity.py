@@ -31,4 +31,9 @@ def test_every_block_of_the_dev_set_equals_the_cli(cli: str, tmp_path: Path) -> 
     mismatched = [i for i, (g, e) in enumerate(zip(got, expected)) if g != e]
     assert not mismatched, f"{len(mismatched)} of {len(texts)} documents differ, first doc-{mismatched[0]}: {got[mismatched[0]]} != {expected[mismatched[0]]}"
     assert sum(map(len, expected)) > 0, "the dev set should have boilerplate blocks"
+
+    cleaned = tmp_path / "cleaned.jsonl"
+    subprocess.run([cli, "clean", "--quiet", str(corpus), "-o", str(cleaned)], check=True)
+    cli_texts = [json.loads(line)["text"] for line in cleaned.read_text(encoding="utf-8").splitlines()]
+    assert Detector().clean_many(texts) == cli_texts
     print(f"\n{len(texts)} documents, {sum(map(len, expected))} blocks equal to the CLI's")

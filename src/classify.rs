@@ -15,7 +15,7 @@
 //! only one carries a strong phrase, so a neighbour with any evidence of the same category
 //! joins a flagged block; in donation appeals and disclaimers, so do up to three short
 //! hit-free blocks between two blocks of one region, and a short question or exclamation
-//! right above a donation appeal. Everything is deterministic.
+//! right above a donation appeal. A lone disclaimer label among menu items stays body. Everything is deterministic.
 use crate::category::Category;
 use crate::matcher::Hit;
 use crate::pattern::Pattern;
@@ -39,13 +39,17 @@ impl Default for ClassifyOptions {
 /// Blocks longer than this (in chars) are progressively less likely to be boilerplate.
 const LONG_BLOCK_CHARS: f64 = 400.0;
 /// Score multiplier for blocks in the middle of a document.
-const MIDDLE_FACTOR: f64 = 0.85;
+const MIDDLE_FACTOR: f64 = 0.9;
 /// Longest block (in chars) that joins a region by sitting between two of its blocks.
 const GAP_MAX_CHARS: usize = 200;
 /// Most consecutive hit-free blocks bridged between two blocks of one region.
 const MAX_GAP: usize = 3;
-/// Longest question or exclamation joined as the heading of an appeal.
+/// Longest question, exclamation or shouted line joined as the heading of an appeal.
 const HEADING_MAX_CHARS: usize = 80;
+/// Most heading lines joined above an appeal.
+const MAX_HEADING_LINES: usize = 4;
+/// Longest line that reads as a menu item.
+const MENU_ITEM_CHARS: usize = 30;
 
 /// Why a block got its label.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,10 +70,15 @@ pub enum Reason {
         /// The flagged block whose region it joined.
         anchor: usize,
     },
-    /// Joined as the question or exclamation heading an appeal.
+    /// Joined as the question, exclamation or shouted line heading an appeal.
     JoinedHeading {
         /// The first block of the appeal.
         anchor: usize,
+    },
+    /// Scored as a disclaimer label but standing among menu items: left as body.
+    InMenu {
+        /// Its own scoring.
+        own: Scoring,
     },
 }
 
@@ -151,8 +160,11 @@ pub fn coverage_factor(coverage: f64) -> f64 {
     (0.45 + coverage).min(1.0)
 }
 
+/// Documents shorter than this have no "middle" worth discounting.
+const SHORT_DOCUMENT_BLOCKS: usize = 10;
+
 fn position_factor(index: usize, count: usize) -> f64 {
-    if count <= 3 {
+    if count < SHORT_DOCUMENT_BLOCKS {
         return 1.0;
     }
     let rel = index as f64 / (count - 1) as f64;
@@ -320,28 +332,72 @@ impl Regions<'_> {
         }
     }
 
-    /// Joins the short question or exclamation right above a donation appeal ("Want to see
-    /// fewer ads?", "Helfen Sie mit!"): appeals open with one far more often than articles
-    /// put one just before an appeal.
+    /// Joins the heading lines right above a donation appeal: one short question or
+    /// exclamation ("Want to see fewer ads?", "Helfen Sie mit!"), or up to four short shouted
+    /// lines ("UN PÚBLICO INFORMADO / DECIDE MEJOR."). Appeals open with those far more often
+    /// than articles end with them.
     fn join_headings(&mut self) {
         for start in 1..self.verdicts.len() {
             let opens_appeal = self.verdicts[start].category == Some(Category::Donation)
                 && self.verdicts[start - 1].category != Some(Category::Donation);
-            let k = start - 1;
-            if !opens_appeal
-                || self.verdicts[k].category.is_some()
-                || self.scorings[k].is_some()
-                || self.chars(k) > HEADING_MAX_CHARS
-            {
+            if !opens_appeal {
                 continue;
             }
-            let heading = &self.text[self.blocks[k].start..self.blocks[k].end];
-            if heading.ends_with(['?', '!', '？', '！']) {
-                let score = self.threshold.max(self.verdicts[start].score * 0.8);
-                self.join(k, Category::Donation, score, Reason::JoinedHeading { anchor: start });
+            let score = self.threshold.max(self.verdicts[start].score * 0.8);
+            let mut k = start;
+            while k > 0 && start - k < MAX_HEADING_LINES {
+                let above = k - 1;
+                if self.verdicts[above].category.is_some()
+                    || self.scorings[above].is_some()
+                    || self.chars(above) > HEADING_MAX_CHARS
+                {
+                    break;
+                }
+                let line = &self.text[self.blocks[above].start..self.blocks[above].end];
+                let question = k == start && line.ends_with(['?', '!', '？', '！']);
+                if !(question || is_shouted(line)) {
+                    break;
+                }
+                self.join(above, Category::Donation, score, Reason::JoinedHeading { anchor: start });
+                k = above;
             }
         }
     }
+
+    /// Unflags a lone disclaimer label ("Opinion") standing among menu items: short lines
+    /// without hits on both sides make it navigation, not a label of this article.
+    fn drop_menu_labels(&mut self) {
+        for k in 1..self.verdicts.len().saturating_sub(1) {
+            let Reason::Scored(own) = &self.verdicts[k].reason else { continue };
+            let menu_like = |j: usize| {
+                self.verdicts[j].category.is_none() && self.scorings[j].is_none() && self.chars(j) <= MENU_ITEM_CHARS
+            };
+            if self.verdicts[k].category == Some(Category::Disclaimer)
+                && own.chars <= MENU_ITEM_CHARS
+                && menu_like(k - 1)
+                && menu_like(k + 1)
+            {
+                let own = own.clone();
+                self.verdicts[k] = Verdict {
+                    category: None,
+                    score: own.score,
+                    patterns: self.verdicts[k].patterns.clone(),
+                    reason: Reason::InMenu { own },
+                };
+            }
+        }
+    }
+}
+
+/// A line written in capitals: at least three letters, none of them lower-case.
+fn is_shouted(line: &str) -> bool {
+    let letters = line.chars().filter(|c| c.is_alphabetic());
+    let (mut count, mut lower) = (0, false);
+    for c in letters {
+        count += 1;
+        lower |= c.is_lowercase();
+    }
+    count >= 3 && !lower
 }
 
 /// Extends every flagged block's region (see the module documentation).
@@ -361,6 +417,7 @@ fn grow_regions(
         regions.grow(anchor, category, score, -1);
     }
     regions.join_headings();
+    regions.drop_menu_labels();
 }
 
 #[cfg(test)]
@@ -403,6 +460,7 @@ mod tests {
         assert_eq!(position_factor(4, 10), MIDDLE_FACTOR);
         assert_eq!(position_factor(9, 10), 1.0);
         assert_eq!(position_factor(1, 2), 1.0);
+        assert_eq!(position_factor(4, 9), 1.0, "short documents have no middle");
     }
 
     mod regions {
@@ -457,6 +515,12 @@ examples = ["Donate now, your support"]
         fn a_question_or_exclamation_heading_joins_a_donation_appeal() {
             assert_eq!(labels("Body text here.\nWant to see fewer ads?\nDonate now"), vec![None, D, D]);
             assert_eq!(labels("Body text here.\nA plain subheading\nDonate now"), vec![None, None, D]);
+            assert_eq!(labels("Body text here.\nSUPPORT US\nTODAY, PLEASE.\nDonate now"), vec![None, D, D, D]);
+            assert!(
+                super::super::is_shouted("UN PÚBLICO INFORMADO")
+                    && !super::super::is_shouted("Un público")
+                    && !super::super::is_shouted("2024")
+            );
         }
     }
 }

@@ -57,8 +57,11 @@ pub fn render(detector: &Detector, analysis: &Analysis<'_>) -> String {
             Reason::JoinedHeading { anchor } => {
                 let _ = writeln!(
                     out,
-                    "    joined the appeal starting at block #{anchor}: a short question or exclamation heading it"
+                    "    joined the appeal starting at block #{anchor}: a question, exclamation or shouted line heading it"
                 );
+            }
+            Reason::InMenu { own } => {
+                let _ = writeln!(out, "    {}: a lone label among menu items, body", scoring_line(own));
             }
         }
         for hit in analysis.hits_in(i) {

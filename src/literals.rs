@@ -6,7 +6,7 @@
 //! literals: they are derived from the regex syntax tree here. A regex with no derivable
 //! literal still works, but runs on every block; `patterns lint` reports it.
 use crate::normalize::fold_phrase;
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::{Class, ClassUnicode, Hir, HirKind};
 
 /// Literals shorter than this are too common to narrow anything down.
 pub const MIN_USEFUL_LEN: usize = 3;
@@ -31,9 +31,21 @@ fn score(set: &[String]) -> (usize, std::cmp::Reverse<usize>) {
     (shortest, std::cmp::Reverse(set.len()))
 }
 
+/// Classes of a few chars (`[$€£]`, what `(?:\$|€|£)` compiles to) are as good as an
+/// alternation of literals.
+fn small_class(class: &ClassUnicode) -> Option<Vec<String>> {
+    const MAX_CLASS_CHARS: u32 = 8;
+    let size: u32 = class.ranges().iter().map(|r| r.end() as u32 - r.start() as u32 + 1).sum();
+    if size > MAX_CLASS_CHARS {
+        return None;
+    }
+    Some(class.iter().flat_map(|r| (r.start()..=r.end()).map(String::from)).collect())
+}
+
 fn required(hir: &Hir) -> Option<Vec<String>> {
     match hir.kind() {
         HirKind::Literal(lit) => Some(vec![String::from_utf8(lit.0.to_vec()).ok()?]),
+        HirKind::Class(Class::Unicode(class)) => small_class(class),
         HirKind::Capture(cap) => required(&cap.sub),
         HirKind::Repetition(rep) if rep.min >= 1 => required(&rep.sub),
         HirKind::Concat(subs) => subs.iter().filter_map(required).max_by_key(|set| score(set)),
@@ -77,6 +89,12 @@ mod tests {
         assert_eq!(lits(r"(?:please )?donate"), Some(vec!["donate".into()]));
         assert_eq!(lits(r"\w+"), None);
         assert_eq!(lits(r"(?:xyz)*"), None);
+    }
+
+    #[test]
+    fn small_classes_are_literal_sets() {
+        assert_eq!(lits(r"^(?:\$|€|£) ?\d+"), Some(vec!["$".into(), "£".into(), "€".into()]));
+        assert_eq!(lits(r"[a-z]+"), None);
     }
 
     #[test]

@@ -27,7 +27,9 @@ fn is_unspaced(c: char) -> bool {
 }
 
 /// A literal too short to narrow down where a regex runs: under three chars, or a single
-/// char in scripts without spaces (where two chars already make a word).
+/// char in scripts without spaces (where two chars already make a word). Regexes anchored at
+/// the start of the block (`^…`) fail at once where they do not apply, so short literals are
+/// fine there.
 fn is_short_literal(literal: &str) -> bool {
     let chars = literal.chars().count();
     if literal.chars().all(is_unspaced) {
@@ -101,7 +103,7 @@ pub fn lint(patterns: &[Pattern], examples_hit: impl Fn(usize, &str) -> bool) ->
                     "regex-without-literal",
                     "the regex has no required literal, so it runs on every block; anchor it on a fixed word".into(),
                 ),
-                Some(lits) if lits.iter().any(|l| is_short_literal(l)) => push(
+                Some(lits) if !regex.starts_with('^') && lits.iter().any(|l| is_short_literal(l)) => push(
                     p,
                     "regex-short-literal",
                     format!("the regex's required literals {lits:?} are very short; it will run on most blocks"),

@@ -57,7 +57,7 @@ fn scan_human_lists_only_documents_with_boilerplate() {
         .arg("tests/fixtures/article.txt")
         .assert()
         .success()
-        .stdout(contains("line 4     disclaimer   0.85  The views expressed"))
+        .stdout(contains("line 4     disclaimer   1.00  The views expressed"))
         .stdout(contains("en.donation.donate-now"));
 }
 

@@ -13,8 +13,8 @@
 //! A block whose best score reaches the threshold is labeled with that category. Then
 //! regions grow: an appeal is usually a heading, pitch paragraphs and a button line of which
 //! only one carries a strong phrase, so a neighbour with any evidence of the same category
-//! joins a flagged block; in donation appeals and disclaimers, so do up to three short
-//! hit-free blocks between two blocks of one region, and a short question or exclamation
+//! joins a flagged block; in donation appeals, so do up to three short hit-free blocks
+//! (button and amount lines) between two blocks of one region, and a short question or exclamation
 //! right above a donation appeal. A lone disclaimer label among menu items stays body. Everything is deterministic.
 use crate::category::Category;
 use crate::matcher::Hit;
@@ -320,7 +320,7 @@ impl Regions<'_> {
                     self.join(next, category, joined, Reason::JoinedByEvidence { anchor, own });
                     k = next;
                 }
-                None if !matches!(category, Category::Donation | Category::Disclaimer) => break,
+                None if category != Category::Donation => break,
                 None => {
                     let Some(gap) = self.gap_after(k, direction, category) else { break };
                     for &g in &gap {
@@ -509,6 +509,14 @@ examples = ["Donate now, your support"]
             let long = "x".repeat(300);
             assert_eq!(labels(&format!("Donate now\n{long}\nYour support")), vec![D, None, None]);
             assert_eq!(labels("Donate now\na\nb\nc\nd\nYour support"), vec![D, None, None, None, None, None]);
+        }
+
+        #[test]
+        fn an_opinion_label_and_its_disclaimer_do_not_swallow_the_article_between_them() {
+            let text = "Opinion\nOur schools need longer holidays\nTeachers agree on little.\nA study found no drop.\nThe views expressed here are my own.";
+            let d = crate::DetectorConfig { pattern_dirs: vec![], ..Default::default() }.build().unwrap();
+            let labels: Vec<Option<Category>> = d.analyze(text).verdicts.iter().map(|v| v.category).collect();
+            assert_eq!(labels[1..4], [None, None, None], "{labels:?}");
         }
 
         #[test]

@@ -14,15 +14,47 @@ pub const MIN_USEFUL_LEN: usize = 3;
 /// The best set of required literals of `regex`, folded like phrases, or `None` when no
 /// factor of the regex is required.
 pub fn required_literals(regex: &str) -> Option<Vec<String>> {
+    required_literals_at(regex).map(|r| r.literals)
+}
+
+/// Required literals and where they stand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Required {
+    /// Folded, sorted, distinct.
+    pub literals: Vec<String>,
+    /// Per literal: true when, in every match, the char before it is not part of the same
+    /// word (the literal starts the match, or follows a space in the regex). A literal found
+    /// in the middle of a word there cannot be part of a match that starts at a word
+    /// boundary.
+    pub word_start: Vec<bool>,
+}
+
+/// Like [`required_literals`], also telling which literals start a word in every match.
+pub fn required_literals_at(regex: &str) -> Option<Required> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(regex).ok()?;
-    let set = required(&hir)?;
-    let mut folded: Vec<String> = set.iter().map(|s| fold_phrase(s)).collect();
-    if folded.iter().any(String::is_empty) {
+    let (set, prefix) = required(&hir)?;
+    let mut folded: Vec<(String, bool)> =
+        set.iter().map(|s| (fold_phrase(s), prefix || s.starts_with(char::is_whitespace))).collect();
+    if folded.iter().any(|(s, _)| s.is_empty()) {
         return None;
     }
     folded.sort();
-    folded.dedup();
-    Some(folded)
+    // The same literal from two places keeps the weaker promise.
+    folded.dedup_by(|later, earlier| {
+        let same = later.0 == earlier.0;
+        if same {
+            earlier.1 &= later.1;
+        }
+        same
+    });
+    Some(Required {
+        word_start: folded.iter().map(|f| f.1).collect(),
+        literals: folded.into_iter().map(|f| f.0).collect(),
+    })
+}
+
+fn is_zero_width(hir: &Hir) -> bool {
+    matches!(hir.kind(), HirKind::Look(_) | HirKind::Empty)
 }
 
 /// Higher is better: the shortest literal decides how often the regex is woken up.
@@ -42,19 +74,30 @@ fn small_class(class: &ClassUnicode) -> Option<Vec<String>> {
     Some(class.iter().flat_map(|r| (r.start()..=r.end()).map(String::from)).collect())
 }
 
-fn required(hir: &Hir) -> Option<Vec<String>> {
+/// The best required literal set of `hir`, and whether it starts every match.
+fn required(hir: &Hir) -> Option<(Vec<String>, bool)> {
     match hir.kind() {
-        HirKind::Literal(lit) => Some(vec![String::from_utf8(lit.0.to_vec()).ok()?]),
-        HirKind::Class(Class::Unicode(class)) => small_class(class),
+        HirKind::Literal(lit) => Some((vec![String::from_utf8(lit.0.to_vec()).ok()?], true)),
+        HirKind::Class(Class::Unicode(class)) => small_class(class).map(|set| (set, true)),
         HirKind::Capture(cap) => required(&cap.sub),
         HirKind::Repetition(rep) if rep.min >= 1 => required(&rep.sub),
-        HirKind::Concat(subs) => subs.iter().filter_map(required).max_by_key(|set| score(set)),
+        HirKind::Concat(subs) => {
+            let (index, (set, prefix)) = subs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, sub)| required(sub).map(|r| (i, r)))
+                .max_by_key(|(_, (set, _))| score(set))?;
+            Some((set, prefix && subs[..index].iter().all(is_zero_width)))
+        }
         HirKind::Alternation(subs) => {
             let mut all = Vec::new();
+            let mut prefix = true;
             for sub in subs {
-                all.extend(required(sub)?);
+                let (set, p) = required(sub)?;
+                all.extend(set);
+                prefix &= p;
             }
-            Some(all)
+            Some((all, prefix))
         }
         _ => None,
     }
@@ -95,6 +138,16 @@ mod tests {
     fn small_classes_are_literal_sets() {
         assert_eq!(lits(r"^(?:\$|€|£) ?\d+"), Some(vec!["$".into(), "£".into(), "€".into()]));
         assert_eq!(lits(r"[a-z]+"), None);
+    }
+
+    #[test]
+    fn literals_that_start_a_word_in_every_match_are_told_apart() {
+        let at = |re| required_literals_at(re).map(|r| r.word_start);
+        assert_eq!(at(r"(?:subscribe|join) (?:\S+ ){0,4}now"), Some(vec![true, true]));
+        assert_eq!(at(r"^(?:read|see) more"), Some(vec![true]));
+        assert_eq!(at(r"\w+expressed here"), Some(vec![false]));
+        assert_eq!(at(r"(?:please )?donate today"), Some(vec![false]));
+        assert_eq!(at(r"x(?:abcd|efgh)"), Some(vec![false, false]));
     }
 
     #[test]

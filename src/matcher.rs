@@ -10,7 +10,7 @@
 //! A regex runs only on the blocks in which one of its literals was found, on the fully
 //! folded text of that block: never over whole documents.
 use crate::error::PatternError;
-use crate::literals::required_literals;
+use crate::literals::required_literals_at;
 use crate::normalize::{ceil_char_boundary, floor_char_boundary, Normalized};
 use crate::pattern::{Limits, PatternSet};
 use crate::segment::Block;
@@ -41,8 +41,9 @@ pub struct Hit {
 enum Entry {
     /// A phrase of a pattern; the flags say whether word boundaries are checked at its ends.
     Phrase { pattern: usize, word_start: bool, word_end: bool },
-    /// A required literal of regex number `regex`.
-    RegexLiteral { regex: usize },
+    /// A required literal of regex number `regex`; with `word_start`, an occurrence inside a
+    /// word cannot belong to a match (see [`crate::literals::Required`]).
+    RegexLiteral { regex: usize, word_start: bool },
 }
 
 struct CompiledRegex {
@@ -115,8 +116,13 @@ impl Matcher {
                     })?;
                 let r = regexes.len();
                 regexes.push(CompiledRegex { pattern: index, regex });
-                match required_literals(source) {
-                    Some(lits) => lits.into_iter().for_each(|l| add(l, Entry::RegexLiteral { regex: r })),
+                match required_literals_at(source) {
+                    Some(req) => {
+                        for (literal, starts_word) in req.literals.into_iter().zip(req.word_start) {
+                            let word_start = starts_word && needs_boundary(literal.chars().next());
+                            add(literal, Entry::RegexLiteral { regex: r, word_start });
+                        }
+                    }
                     None => unanchored.push(r),
                 }
             }
@@ -147,7 +153,11 @@ impl Matcher {
                             let end = norm.map().end(m.end(), text).min(blocks[block].end).max(start);
                             hits.push(Hit { block, start, end, pattern });
                         }
-                        Entry::RegexLiteral { regex } => regex_candidates.push((block, regex)),
+                        Entry::RegexLiteral { regex, word_start } => {
+                            if !(word_start && needs_boundary(normalized[..m.start()].chars().next_back())) {
+                                regex_candidates.push((block, regex));
+                            }
+                        }
                     }
                 }
             }
@@ -180,7 +190,10 @@ impl Matcher {
         let from = floor_char_boundary(normalized, norm.map().to_normalized(block.start));
         let to = ceil_char_boundary(normalized, norm.map().to_normalized(block.end)).max(from);
         for m in compiled.regex.find_iter(&normalized[from..to]) {
-            if m.is_empty() {
+            // Like phrases, regex matches start at a word boundary in spaced scripts.
+            let mid_word = needs_boundary(normalized[..from + m.start()].chars().next_back())
+                && needs_boundary(normalized[from + m.start()..].chars().next());
+            if m.is_empty() || mid_word {
                 continue;
             }
             let start = norm.map().start(from + m.start(), text).clamp(block.start, block.end);

@@ -122,7 +122,7 @@ impl Detector {
     /// Cuts `text` into blocks and finds every pattern hit in it.
     fn blocks_and_hits(&self, text: &str) -> (Vec<Block>, Vec<Hit>) {
         let (blocks, breaks) = segment(text, self.config.blocks);
-        let norm = normalize(text, breaks, AsciiCase::Keep);
+        let norm = normalize(text, breaks, AsciiCase::Fold);
         let hits = self.matcher.find(text, &norm, &blocks);
         (blocks, hits)
     }

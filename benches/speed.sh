@@ -38,7 +38,7 @@ timeit() { # label, command...
         s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N)
         echo "$e - $s" | bc -l
       done | median)
-  printf '%-28s %8.2f s %9.1f MB/s\n' "$label" "$t" "$(echo "$MB / $t" | bc -l)"
+  printf '%-28s %8.2f s %9.1f MB/s\n' "$label" "$t" "$(echo "$MB / $t" | bc -l)" >&2
   echo "$t"
 }
 

@@ -1,10 +1,12 @@
 //! Parallel, ordered, bounded processing of records.
 //!
 //! One reader thread decompresses and cuts the inputs into chunks of records (a few MB each)
-//! and sends them through a bounded channel; the caller's thread processes each chunk on a
-//! rayon pool, so even one huge file uses every core, and hands the results to a sink in
-//! input order. The channel bound is the backpressure: at most `queue` chunks wait, so memory
-//! is about `(queue + 1) × chunk_bytes` plus the largest record, whatever the corpus size.
+//! and sends them through a bounded channel. Each chunk is processed on a rayon pool (its
+//! records spread over all workers, so even one huge file uses every core) while the calling
+//! thread hands earlier results to the sink in input order; the workers never wait for the
+//! sink. The bounds are the backpressure: at most `threads` chunks wait to be processed and
+//! `threads + 1` are processed or wait to be sunk, so memory is about
+//! `(2 × threads + 1) × chunk_bytes` plus the largest record, whatever the corpus size.
 //! Results do not depend on the thread count or the chunk size.
 use super::input::{open, Compression, Input, InputFormat};
 use super::lines::{LineReader, Record};
@@ -144,33 +146,60 @@ impl<'a> Pipeline<'a> {
             .thread_name(|i| format!("boilerguard-worker-{i}"))
             .build()
             .map_err(|e| CorpusError::Other(format!("cannot start worker threads: {e}")))?;
-        let (tx, rx) = sync_channel::<Chunk>(threads * 2);
+        let (tx, rx) = sync_channel::<Chunk>(threads);
+        // Chunks are processed while earlier ones are handed to the sink: the sink runs on
+        // this thread, the workers never wait for it. At most `in_flight_limit` chunks are
+        // processed or waiting to be sunk at once, which bounds memory.
+        let in_flight_limit = threads + 1;
+        let (done_tx, done_rx) = sync_channel::<Done<O>>(in_flight_limit);
+        let process = &process;
         std::thread::scope(|scope| {
             scope.spawn(|| self.read_all(tx));
-            for chunk in rx {
-                let outputs: Vec<Option<O>> = pool.install(|| {
-                    chunk
-                        .items
-                        .par_iter()
-                        .with_min_len(4)
-                        .map(|item| match item {
-                            Item::Record { input, format, line, range } => Some(process(&RecordRef {
-                                input: &self.inputs[*input],
-                                input_index: *input,
-                                format: *format,
-                                line: *line,
-                                bytes: &chunk.buf[range.clone()],
-                            })),
-                            _ => None,
-                        })
-                        .collect()
-                });
-                for (item, output) in chunk.items.into_iter().zip(outputs) {
-                    sink(to_event(item, output))?;
+            pool.in_place_scope(|tasks| {
+                let mut reorder = Reorder::new();
+                for (seq, chunk) in rx.into_iter().enumerate() {
+                    let done_tx = done_tx.clone();
+                    tasks.spawn(move |_| {
+                        // A panic must reach the waiting sink as an error, not leave it waiting.
+                        let outputs = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            self.process_chunk(&chunk, process)
+                        }))
+                        .map_err(|payload| panic_message(payload.as_ref()));
+                        let _ = done_tx.send((seq, chunk, outputs));
+                    });
+                    reorder.sent += 1;
+                    while reorder.sent - reorder.sunk >= in_flight_limit {
+                        reorder.receive(&done_rx, &mut sink)?;
+                    }
                 }
-            }
-            Ok(())
+                while reorder.sunk < reorder.sent {
+                    reorder.receive(&done_rx, &mut sink)?;
+                }
+                Ok(())
+            })
         })
+    }
+
+    fn process_chunk<O, F>(&self, chunk: &Chunk, process: &F) -> Vec<Option<O>>
+    where
+        O: Send,
+        F: Fn(&RecordRef<'_>) -> O + Sync,
+    {
+        chunk
+            .items
+            .par_iter()
+            .with_min_len(4)
+            .map(|item| match item {
+                Item::Record { input, format, line, range } => Some(process(&RecordRef {
+                    input: &self.inputs[*input],
+                    input_index: *input,
+                    format: *format,
+                    line: *line,
+                    bytes: &chunk.buf[range.clone()],
+                })),
+                _ => None,
+            })
+            .collect()
     }
 
     fn read_all(&self, tx: std::sync::mpsc::SyncSender<Chunk>) {
@@ -250,6 +279,51 @@ impl<'a> Pipeline<'a> {
     }
 }
 
+/// A processed chunk: its sequence number, its records and their outputs (or why the
+/// processing failed).
+type Done<O> = (usize, Chunk, Result<Vec<Option<O>>, String>);
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    format!("internal error while processing records (please report it): {what}")
+}
+
+/// Puts processed chunks back in input order for the sink.
+struct Reorder<O> {
+    /// Chunks handed to the workers.
+    sent: usize,
+    /// Chunks given to the sink.
+    sunk: usize,
+    waiting: std::collections::BTreeMap<usize, (Chunk, Vec<Option<O>>)>,
+}
+
+impl<O> Reorder<O> {
+    fn new() -> Self {
+        Reorder { sent: 0, sunk: 0, waiting: std::collections::BTreeMap::new() }
+    }
+
+    /// Waits for one processed chunk, then sinks every chunk that is next in order.
+    fn receive<S>(&mut self, done: &std::sync::mpsc::Receiver<Done<O>>, sink: &mut S) -> Result<(), CorpusError>
+    where
+        S: FnMut(Event<O>) -> Result<(), CorpusError>,
+    {
+        let (seq, chunk, outputs) =
+            done.recv().map_err(|_| CorpusError::Other("a worker thread stopped unexpectedly".into()))?;
+        self.waiting.insert(seq, (chunk, outputs.map_err(CorpusError::Other)?));
+        while let Some((chunk, outputs)) = self.waiting.remove(&self.sunk) {
+            self.sunk += 1;
+            for (item, output) in chunk.items.into_iter().zip(outputs) {
+                sink(to_event(item, output))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 fn to_event<O>(item: Item, output: Option<O>) -> Event<O> {
     match (item, output) {
         (Item::Record { input, line, .. }, Some(output)) => Event::Record { input, line, output },
@@ -257,5 +331,79 @@ fn to_event<O>(item: Item, output: Option<O>) -> Event<O> {
         (Item::Oversized { input, line, size }, _) => Event::Oversized { input, line, size },
         (Item::Error { input, error }, _) => Event::InputError { input, error },
         (Item::End { input }, _) | (Item::Record { input, .. }, None) => Event::InputEnd { input },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn jsonl_input(dir: &tempfile::TempDir, lines: usize) -> Input {
+        let path = dir.path().join("in.jsonl");
+        let body: String = (0..lines).map(|i| format!("{{\"text\":\"record {i}\"}}\n")).collect();
+        std::fs::write(&path, body).unwrap();
+        Input {
+            path: Some(path),
+            relative: PathBuf::from("in.jsonl"),
+            display: "in.jsonl".into(),
+            format: InputFormat::Jsonl,
+            size: 0,
+        }
+    }
+
+    fn options(threads: usize) -> PipelineOptions {
+        PipelineOptions { threads, chunk_bytes: 64, ..PipelineOptions::default() }
+    }
+
+    #[test]
+    fn many_small_chunks_reach_the_sink_in_input_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let inputs = [jsonl_input(&dir, 2_000)];
+        let mut lines = Vec::new();
+        Pipeline::new(&inputs, options(3))
+            .run(
+                |rec| rec.line,
+                |event| {
+                    if let Event::Record { line, output, .. } = event {
+                        assert_eq!(line, output);
+                        lines.push(line);
+                    }
+                    Ok(())
+                },
+            )
+            .unwrap();
+        assert_eq!(lines, (1..=2_000).collect::<Vec<u64>>());
+    }
+
+    #[test]
+    fn a_panicking_worker_is_an_error_not_a_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let inputs = [jsonl_input(&dir, 500)];
+        let result =
+            Pipeline::new(&inputs, options(2)).run(|rec| assert!(rec.line != 250, "boom at line 250"), |_| Ok(()));
+        let message = result.unwrap_err().to_string();
+        assert!(message.contains("internal error") && message.contains("boom at line 250"), "{message}");
+    }
+
+    #[test]
+    fn a_failing_sink_stops_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let inputs = [jsonl_input(&dir, 2_000)];
+        let mut seen = 0;
+        let result = Pipeline::new(&inputs, options(2)).run(
+            |_| (),
+            |event| {
+                if matches!(event, Event::Record { .. }) {
+                    seen += 1;
+                    if seen == 10 {
+                        return Err(CorpusError::Other("disk full".into()));
+                    }
+                }
+                Ok(())
+            },
+        );
+        assert_eq!(result.unwrap_err().to_string(), "disk full");
+        assert_eq!(seen, 10);
     }
 }

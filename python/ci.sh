@@ -8,7 +8,7 @@
 #
 # Environment: BOILERGUARD_VENV (default python/.venv), BOILERGUARD_REQUIRE_SHARED=1 makes the
 # CLI-parity test fail instead of skip when ../shared is absent, BOILERGUARD_CI_RAY=1 also
-# installs ray[data] to run the README's Ray recipe, PYTHON (default python3).
+# installs ray[data] to run the README's Ray recipe (.ci/run sets it), PYTHON (default python3).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
@@ -40,7 +40,8 @@ step "installing build and test dependencies"
 "$venv/bin/python" -m pip install -q --upgrade pip
 "$venv/bin/python" -m pip install -q "maturin>=1.5,<2" pytest pyspark datatrove orjson "pandas<3" pyarrow
 if [ "${BOILERGUARD_CI_RAY:-0}" = 1 ]; then
-    # Opt-in: the README's Ray Data recipe test (skipped when ray is absent).
+    # The README's Ray Data recipe test (skipped when ray is absent); a large download, so
+    # opt-in for local runs, always on in .ci/run.
     "$venv/bin/python" -m pip install -q "ray[data]"
 fi
 

@@ -8,7 +8,10 @@
 //! prefilter is switched off for large sets, where it costs more than it saves.
 //!
 //! A regex runs only on the blocks in which one of its literals was found, on that block's
-//! slice of the normalized text: never over whole documents.
+//! slice of the normalized text: never over whole documents. It is compiled the first time
+//! that happens: compiling the ~400 built-in regexes is most of the start-up time, and a
+//! check of a few files needs only a handful of them. Loading a pattern file already compiled
+//! the same regex once ([`compile_regex`]), so the late compilation cannot fail.
 use crate::error::PatternError;
 use crate::literals::required_literals_at;
 use crate::normalize::{ceil_char_boundary, floor_char_boundary, Normalized};
@@ -17,6 +20,7 @@ use crate::segment::Block;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Above this many literals the DFA's memory outweighs its speed.
 const DFA_MAX_LITERALS: usize = 20_000;
@@ -48,7 +52,26 @@ enum Entry {
 
 struct CompiledRegex {
     pattern: usize,
-    regex: Regex,
+    source: String,
+    size_limit: usize,
+    /// `None` if it failed to compile, which validation at load time rules out; such a regex
+    /// never matches rather than failing a document.
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl CompiledRegex {
+    fn get(&self) -> Option<&Regex> {
+        self.regex.get_or_init(|| compile_regex(&self.source, self.size_limit).ok()).as_ref()
+    }
+}
+
+/// Compiles a pattern's regex the way the matcher runs it: letters folded like the
+/// normalized text, ASCII case ignored, under the size limit.
+pub fn compile_regex(source: &str, size_limit: usize) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(&crate::normalize::fold_regex_letters(source))
+        .case_insensitive(true)
+        .size_limit(size_limit)
+        .build()
 }
 
 /// The compiled matcher for a [`PatternSet`]. Immutable and shared across threads.
@@ -102,20 +125,13 @@ impl Matcher {
                 add(folded, Entry::Phrase { pattern: index, word_start, word_end });
             }
             if let Some(source) = &pattern.regex {
-                let regex = RegexBuilder::new(&crate::normalize::fold_regex_letters(source))
-                    .case_insensitive(true)
-                    .size_limit(limits.regex_size)
-                    .build()
-                    .map_err(|e| {
-                        PatternError::at(
-                            &pattern.source,
-                            pattern.line,
-                            Some(&pattern.id),
-                            format!("invalid regex: {e}"),
-                        )
-                    })?;
                 let r = regexes.len();
-                regexes.push(CompiledRegex { pattern: index, regex });
+                regexes.push(CompiledRegex {
+                    pattern: index,
+                    source: source.clone(),
+                    size_limit: limits.regex_size,
+                    regex: OnceLock::new(),
+                });
                 match required_literals_at(source) {
                     Some(req) => {
                         for (literal, starts_word) in req.literals.into_iter().zip(req.word_start) {
@@ -186,10 +202,11 @@ impl Matcher {
         index: usize,
         hits: &mut Vec<Hit>,
     ) {
+        let Some(regex) = compiled.get() else { return };
         let normalized = norm.as_str();
         let from = floor_char_boundary(normalized, norm.map().to_normalized(block.start));
         let to = ceil_char_boundary(normalized, norm.map().to_normalized(block.end)).max(from);
-        for m in compiled.regex.find_iter(&normalized[from..to]) {
+        for m in regex.find_iter(&normalized[from..to]) {
             // Like phrases, regex matches start at a word boundary in spaced scripts.
             let mid_word = needs_boundary(normalized[..from + m.start()].chars().next_back())
                 && needs_boundary(normalized[from + m.start()..].chars().next());

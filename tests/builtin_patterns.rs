@@ -64,3 +64,18 @@ fn donation_and_disclaimer_cover_the_fourteen_languages() {
         }
     }
 }
+
+/// Loading skips compiling the embedded regexes (start-up time); this is where they are
+/// compiled, exactly as a user's pattern file would be.
+#[test]
+fn every_builtin_file_passes_full_validation() {
+    let limits = boilerguard::pattern::Limits::default();
+    let mut regexes = 0;
+    for (rel, text) in boilerguard::pattern::builtin_files() {
+        let path = std::path::Path::new("patterns").join(rel);
+        let patterns = boilerguard::pattern::parse_pattern_file(&path, std::path::Path::new(rel), text, &limits)
+            .unwrap_or_else(|e| panic!("{e}"));
+        regexes += patterns.iter().filter(|p| p.regex.is_some()).count();
+    }
+    assert!(regexes > 100, "only {regexes} regexes compiled");
+}

@@ -94,9 +94,29 @@ fn lang_and_category(shown: &Path, rel: &Path) -> Result<(String, Category), Pat
     Ok((lang.to_string(), category))
 }
 
+/// Whether loading compiles each regex to check it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RegexCheck {
+    /// Compile it: a bad or huge regex is a load error naming its file, line and id.
+    Compile,
+    /// Skip it, for the embedded files: the test suite compiles every one of them
+    /// (`tests/builtin_patterns.rs`), and skipping halves the start-up time.
+    Trusted,
+}
+
 /// Parses and validates one pattern file. `shown` is the path used in messages, `rel` the
 /// path relative to the patterns root (it gives the language and category).
 pub fn parse_pattern_file(shown: &Path, rel: &Path, text: &str, limits: &Limits) -> Result<Vec<Pattern>, PatternError> {
+    parse_checked(shown, rel, text, limits, RegexCheck::Compile)
+}
+
+pub(crate) fn parse_checked(
+    shown: &Path,
+    rel: &Path,
+    text: &str,
+    limits: &Limits,
+    regex_check: RegexCheck,
+) -> Result<Vec<Pattern>, PatternError> {
     let (lang, category) = lang_and_category(shown, rel)?;
     let file: PatternFile = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(0, |s| line_of(text, s.start));
@@ -109,7 +129,7 @@ pub fn parse_pattern_file(shown: &Path, rel: &Path, text: &str, limits: &Limits)
         .into_iter()
         .map(|def| {
             let line = line_of_id(text, &def.id);
-            validate(def, &lang, category, limits)
+            validate(def, &lang, category, limits, regex_check)
                 .map_err(|reason| PatternError::at(shown, line, Some(&reason.0), reason.1))
                 .map(|mut p| {
                     p.source = shown.to_path_buf();
@@ -123,7 +143,13 @@ pub fn parse_pattern_file(shown: &Path, rel: &Path, text: &str, limits: &Limits)
 /// `(id, reason)` of a pattern that failed validation.
 struct Invalid(String, String);
 
-fn validate(def: PatternDef, lang: &str, category: Category, limits: &Limits) -> Result<Pattern, Invalid> {
+fn validate(
+    def: PatternDef,
+    lang: &str,
+    category: Category,
+    limits: &Limits,
+    regex_check: RegexCheck,
+) -> Result<Pattern, Invalid> {
     let id = def.id.clone();
     let fail = |reason: String| Invalid(id.clone(), reason);
     let prefix = format!("{lang}.{category}.");
@@ -149,8 +175,10 @@ fn validate(def: PatternDef, lang: &str, category: Category, limits: &Limits) ->
             )));
         }
     }
-    if let Some(regex) = &def.regex {
-        check_regex(regex, limits).map_err(fail)?;
+    match &def.regex {
+        Some(regex) if regex_check == RegexCheck::Compile => check_regex(regex, limits).map_err(fail)?,
+        Some(regex) if regex.trim().is_empty() => return Err(fail("empty regex".into())),
+        _ => {}
     }
     if def.examples.is_empty() {
         return Err(fail("a pattern needs at least one example (text it must flag)".into()));
@@ -169,12 +197,13 @@ fn validate(def: PatternDef, lang: &str, category: Category, limits: &Limits) ->
     })
 }
 
-/// Compiles `regex` once under the size limit, so a bad or huge regex fails at load time.
+/// Compiles `regex` as the matcher will, so a bad or huge regex fails at load time and never
+/// while documents are processed.
 pub(crate) fn check_regex(regex: &str, limits: &Limits) -> Result<(), String> {
     if regex.trim().is_empty() {
         return Err("empty regex".into());
     }
-    regex::RegexBuilder::new(regex).size_limit(limits.regex_size).build().map(|_| ()).map_err(|e| match e {
+    crate::matcher::compile_regex(regex, limits.regex_size).map(|_| ()).map_err(|e| match e {
         regex::Error::CompiledTooBig(limit) => format!("regex is too large (compiled size over {limit} bytes)"),
         other => format!("invalid regex: {other}"),
     })

@@ -126,38 +126,32 @@ fn factor(hir: &Hir) -> Option<Factor> {
 fn concat_factor(subs: &[Hir]) -> Option<Factor> {
     let mut candidates: Vec<Factor> = Vec::new();
     let mut run: Option<Factor> = None;
-    let mut only_zero_width_before = true;
-    let mut whole_is_one_run = true;
-    for sub in subs {
-        if is_zero_width(sub) {
+    let mut all_exact = true;
+    for (i, sub) in subs.iter().filter(|sub| !is_zero_width(sub)).enumerate() {
+        let Some(mut f) = factor(sub) else {
+            all_exact = false;
+            candidates.extend(run.take());
             continue;
-        }
-        let next = factor(sub);
-        match (run.take(), next) {
-            (Some(r), Some(f)) if f.exact && r.set.len() * f.set.len() <= MAX_CROSS_PRODUCT => {
-                run = Some(Factor { set: cross(&r.set, &f.set), ..r });
-            }
-            (previous, next) => {
-                if let Some(r) = previous {
-                    candidates.push(Factor { exact: false, ..r });
-                    whole_is_one_run = false;
-                }
-                match next {
-                    Some(f) if f.exact => run = Some(Factor { prefix: f.prefix && only_zero_width_before, ..f }),
-                    Some(f) => {
-                        candidates.push(Factor { prefix: f.prefix && only_zero_width_before, ..f });
-                        whole_is_one_run = false;
-                    }
-                    None => whole_is_one_run = false,
+        };
+        // Only the first part after leading assertions starts every match.
+        f.prefix &= i == 0;
+        all_exact &= f.exact;
+        match run.as_mut() {
+            Some(r) if f.exact && r.set.len() * f.set.len() <= MAX_CROSS_PRODUCT => r.set = cross(&r.set, &f.set),
+            _ => {
+                candidates.extend(run.take());
+                if f.exact {
+                    run = Some(f);
+                } else {
+                    candidates.push(f);
                 }
             }
         }
-        only_zero_width_before = false;
     }
-    if let Some(r) = run {
-        candidates.push(Factor { exact: whole_is_one_run, ..r });
-    }
-    candidates.into_iter().max_by_key(|f| score(&f.set))
+    // The concatenation is exact only when all of it became one run.
+    let whole = all_exact && candidates.is_empty();
+    candidates.extend(run);
+    candidates.into_iter().map(|f| Factor { exact: whole, ..f }).max_by_key(|f| score(&f.set))
 }
 
 fn cross(left: &[String], right: &[String]) -> Vec<String> {

@@ -53,15 +53,14 @@ enum Entry {
 struct CompiledRegex {
     pattern: usize,
     source: String,
-    size_limit: usize,
     /// `None` if it failed to compile, which validation at load time rules out; such a regex
     /// never matches rather than failing a document.
     regex: OnceLock<Option<Regex>>,
 }
 
 impl CompiledRegex {
-    fn get(&self) -> Option<&Regex> {
-        self.regex.get_or_init(|| compile_regex(&self.source, self.size_limit).ok()).as_ref()
+    fn get(&self, size_limit: usize) -> Option<&Regex> {
+        self.regex.get_or_init(|| compile_regex(&self.source, size_limit).ok()).as_ref()
     }
 }
 
@@ -80,6 +79,8 @@ pub struct Matcher {
     /// Entries per automaton literal (a literal shared by several patterns has several).
     entries: Vec<Vec<Entry>>,
     regexes: Vec<CompiledRegex>,
+    /// Size limit the regexes are compiled under.
+    regex_size: usize,
     /// Regexes without a derivable literal: they run on every block.
     unanchored: Vec<usize>,
 }
@@ -102,7 +103,7 @@ fn needs_boundary(c: Option<char>) -> bool {
 }
 
 impl Matcher {
-    /// Compiles the automaton and the regexes of `set`.
+    /// Compiles the automaton of `set`; its regexes compile on first use.
     pub fn new(set: &PatternSet, limits: &Limits) -> Result<Self, PatternError> {
         let mut literal_index: HashMap<String, usize> = HashMap::new();
         let mut literals: Vec<String> = Vec::new();
@@ -126,12 +127,7 @@ impl Matcher {
             }
             if let Some(source) = &pattern.regex {
                 let r = regexes.len();
-                regexes.push(CompiledRegex {
-                    pattern: index,
-                    source: source.clone(),
-                    size_limit: limits.regex_size,
-                    regex: OnceLock::new(),
-                });
+                regexes.push(CompiledRegex { pattern: index, source: source.clone(), regex: OnceLock::new() });
                 match required_literals_at(source) {
                     Some(req) => {
                         for (literal, starts_word) in req.literals.into_iter().zip(req.word_start) {
@@ -144,7 +140,7 @@ impl Matcher {
             }
         }
         let automaton = if literals.is_empty() { None } else { Some(build_automaton(&literals)?) };
-        Ok(Matcher { automaton, entries, regexes, unanchored })
+        Ok(Matcher { automaton, entries, regexes, regex_size: limits.regex_size, unanchored })
     }
 
     /// Finds every hit in `text`, whose normalized form (with `AsciiCase::Fold`) is `norm`
@@ -202,7 +198,7 @@ impl Matcher {
         index: usize,
         hits: &mut Vec<Hit>,
     ) {
-        let Some(regex) = compiled.get() else { return };
+        let Some(regex) = compiled.get(self.regex_size) else { return };
         let normalized = norm.as_str();
         let from = floor_char_boundary(normalized, norm.map().to_normalized(block.start));
         let to = ceil_char_boundary(normalized, norm.map().to_normalized(block.end)).max(from);

@@ -24,7 +24,7 @@ text gives a null result. Detector options (``patterns``, ``builtin``, ``categor
 
 Requires ``pyspark``, ``pandas`` and ``pyarrow``.
 """
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from . import Detector
 
@@ -75,14 +75,16 @@ def _process(
     cleaned: List[Optional[str]] = [None] * len(texts)
     blocks: List[Optional[List[Dict[str, Any]]]] = [None] * len(texts)
     if want_text and want_blocks:
-        for i, (text, found) in zip(present, detector.scan_clean_many(batch)):
-            cleaned[i] = text
-            blocks[i] = _blocks_dicts(found)
+        results: Iterable[Tuple[Optional[str], Optional[List[Any]]]] = detector.scan_clean_many(batch)
     elif want_text:
-        for i, text in zip(present, detector.clean_many(batch)):
-            cleaned[i] = text
+        results = ((text, None) for text in detector.clean_many(batch))
     elif want_blocks:
-        for i, found in zip(present, detector.scan_many(batch)):
+        results = ((None, found) for found in detector.scan_many(batch))
+    else:
+        results = ()
+    for i, (text, found) in zip(present, results):
+        cleaned[i] = text
+        if found is not None:
             blocks[i] = _blocks_dicts(found)
     return cleaned, blocks
 

@@ -180,7 +180,7 @@ fn is_ascii_space(b: u8) -> bool {
 /// End of the run of ASCII text starting at `i` that normalizes to itself when ASCII case is
 /// kept: non-space ASCII bytes, and single spaces between them.
 fn plain_ascii_run(bytes: &[u8], i: usize) -> usize {
-    let mut j = i;
+    let mut j = skip_plain_words(bytes, i);
     while j < bytes.len() {
         let b = bytes[j];
         let plain = b < 0x80 && !is_ascii_space(b);
@@ -189,6 +189,33 @@ fn plain_ascii_run(bytes: &[u8], i: usize) -> usize {
             break;
         }
         j += 1;
+    }
+    j
+}
+
+/// Skips eight bytes at a time while they are certainly plain: no byte at or above 0x80,
+/// none below 0x0E (which holds the white space other than the space), no two spaces in a
+/// row and no space last (its successor is in the next word). This loop is most of the time
+/// normalization takes on ASCII text; the byte loop of [`plain_ascii_run`] finishes the run.
+fn skip_plain_words(bytes: &[u8], mut j: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    while let Some(chunk) = bytes.get(j..j + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // High bit set in every byte below 0x0E (exact for bytes below 0x80).
+        let below_0e = x.wrapping_sub(ONES * 0x0E) & !x & HIGH;
+        // High bit set in every byte that is a space.
+        let spaces = x ^ (ONES * 0x20);
+        let space_mask = !(((spaces & LOW7).wrapping_add(LOW7)) | spaces | LOW7);
+        let two_spaces = space_mask & (space_mask >> 8);
+        let space_last = space_mask >> 56;
+        if x & HIGH != 0 || below_0e != 0 || two_spaces != 0 || space_last != 0 {
+            break;
+        }
+        j += 8;
     }
     j
 }
@@ -378,6 +405,40 @@ mod tests {
     fn ascii_case_kept_when_asked() {
         assert_eq!(normalize("Donate NOW", Breaks::Lines, AsciiCase::Keep).as_str(), "Donate NOW");
         assert_eq!(fold_phrase("  Donate NOW "), "donate now");
+    }
+
+    /// The byte-at-a-time definition [`plain_ascii_run`] must agree with.
+    fn plain_ascii_run_bytewise(bytes: &[u8], i: usize) -> usize {
+        let mut j = i;
+        while j < bytes.len() {
+            let b = bytes[j];
+            let plain = b < 0x80 && !is_ascii_space(b);
+            let single_space = b == b' ' && bytes.get(j + 1).is_some_and(|&n| n < 0x80 && !is_ascii_space(n));
+            if !(plain || single_space) {
+                break;
+            }
+            j += 1;
+        }
+        j
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_at_a_time_run_agrees_with_the_bytewise_one(
+            bytes in proptest::collection::vec(proptest::sample::select(vec![b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'Z', b' ', b' ', b'\t', b'\n', b'\r', 0x0B, 0x0C, 0x0D, 0x0E, 0x01, 0x7F, 0x80, 0xC3, 0xFF, b'.']), 0..96),
+            start in 0usize..96,
+        ) {
+            let start = start.min(bytes.len());
+            proptest::prop_assert_eq!(plain_ascii_run(&bytes, start), plain_ascii_run_bytewise(&bytes, start));
+        }
+    }
+
+    #[test]
+    fn word_at_a_time_run_stops_where_it_must() {
+        let text = b"plain words here  then\ttab and caf\xC3\xA9 end ";
+        for start in 0..text.len() {
+            assert_eq!(plain_ascii_run(text, start), plain_ascii_run_bytewise(text, start), "from {start}");
+        }
     }
 
     #[test]

@@ -57,16 +57,24 @@ fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) {
     (start + lead, start + lead + trimmed.len())
 }
 
+/// Lines longer than this (in chars) are not hard-wrapped.
+const WRAP_WIDTH: usize = 120;
+
 /// Whether `text` reads as hard-wrapped prose: blank lines between paragraphs, most lines
 /// continued by another, and no line much longer than a terminal.
 pub fn looks_hard_wrapped(text: &str) -> bool {
     let mut blank = 0usize;
     let mut nonblank = 0usize;
     let mut continued = 0usize;
-    let mut longest = 0usize;
     let mut previous_nonblank = false;
     for (start, end, _) in lines(text) {
         let line = &text[start..end];
+        // One long line settles it; scraped text, one paragraph a line, is decided at its
+        // first paragraph instead of after counting the chars of every line. A line of at
+        // most WRAP_WIDTH bytes cannot have more chars, so most lines are never counted.
+        if line.len() > WRAP_WIDTH && line.chars().count() > WRAP_WIDTH {
+            return false;
+        }
         if line.trim().is_empty() {
             blank += 1;
             previous_nonblank = false;
@@ -77,9 +85,8 @@ pub fn looks_hard_wrapped(text: &str) -> bool {
             continued += 1;
         }
         previous_nonblank = true;
-        longest = longest.max(line.chars().count());
     }
-    blank >= 1 && nonblank >= 4 && longest <= 120 && continued * 2 >= nonblank
+    blank >= 1 && nonblank >= 4 && continued * 2 >= nonblank
 }
 
 /// Cuts `text` into blocks; also returns how normalization must treat line breaks so that

@@ -180,7 +180,11 @@ fn is_ascii_space(b: u8) -> bool {
 /// End of the run of ASCII text starting at `i` that normalizes to itself when ASCII case is
 /// kept: non-space ASCII bytes, and single spaces between them.
 fn plain_ascii_run(bytes: &[u8], i: usize) -> usize {
-    let mut j = skip_plain_words(bytes, i);
+    plain_ascii_run_bytewise(bytes, skip_plain_words(bytes, i))
+}
+
+/// [`plain_ascii_run`] a byte at a time: the definition.
+fn plain_ascii_run_bytewise(bytes: &[u8], mut j: usize) -> usize {
     while j < bytes.len() {
         let b = bytes[j];
         let plain = b < 0x80 && !is_ascii_space(b);
@@ -195,8 +199,8 @@ fn plain_ascii_run(bytes: &[u8], i: usize) -> usize {
 
 /// Skips eight bytes at a time while they are certainly plain: no byte at or above 0x80,
 /// none below 0x0E (which holds the white space other than the space), no two spaces in a
-/// row and no space last (its successor is in the next word). This loop is most of the time
-/// normalization takes on ASCII text; the byte loop of [`plain_ascii_run`] finishes the run.
+/// row and no space last (its successor is in the next word). The byte loop was most of the
+/// time normalization took on ASCII text; [`plain_ascii_run_bytewise`] finishes the run.
 fn skip_plain_words(bytes: &[u8], mut j: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -405,21 +409,6 @@ mod tests {
     fn ascii_case_kept_when_asked() {
         assert_eq!(normalize("Donate NOW", Breaks::Lines, AsciiCase::Keep).as_str(), "Donate NOW");
         assert_eq!(fold_phrase("  Donate NOW "), "donate now");
-    }
-
-    /// The byte-at-a-time definition [`plain_ascii_run`] must agree with.
-    fn plain_ascii_run_bytewise(bytes: &[u8], i: usize) -> usize {
-        let mut j = i;
-        while j < bytes.len() {
-            let b = bytes[j];
-            let plain = b < 0x80 && !is_ascii_space(b);
-            let single_space = b == b' ' && bytes.get(j + 1).is_some_and(|&n| n < 0x80 && !is_ascii_space(n));
-            if !(plain || single_space) {
-                break;
-            }
-            j += 1;
-        }
-        j
     }
 
     proptest::proptest! {

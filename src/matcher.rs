@@ -25,6 +25,8 @@
 //!   runs at about the same speed as this one, and the comparisons come on top;
 //! - a lazy DFA (`regex-automata`'s hybrid engine) in place of this one: with all matches
 //!   reported and ~6,000 literals it builds states more slowly than it scans;
+//! - starting a regex's search at its literals when every match begins with one, rather
+//!   than at the start of the block: regex time fell by a tenth, 1.5 % of the whole;
 //! - capping literal length, splitting ASCII from non-ASCII literals, the contiguous NFA.
 use crate::error::PatternError;
 use crate::literals::required_literals_at;

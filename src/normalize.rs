@@ -177,30 +177,35 @@ fn is_ascii_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
 }
 
-/// End of the run of ASCII text starting at `i` that normalizes to itself when ASCII case is
-/// kept: non-space ASCII bytes, and single spaces between them.
-fn plain_ascii_run(bytes: &[u8], i: usize) -> usize {
-    plain_ascii_run_bytewise(bytes, skip_plain_words(bytes, i))
-}
-
-/// [`plain_ascii_run`] a byte at a time: the definition.
-fn plain_ascii_run_bytewise(bytes: &[u8], mut j: usize) -> usize {
-    while j < bytes.len() {
-        let b = bytes[j];
-        let plain = b < 0x80 && !is_ascii_space(b);
-        let single_space = b == b' ' && bytes.get(j + 1).is_some_and(|&n| n < 0x80 && !is_ascii_space(n));
-        if !(plain || single_space) {
-            break;
+/// End of the run of ASCII text starting at `j` that normalizes to itself when ASCII case is
+/// kept: non-space ASCII bytes, and single spaces between them. Words of eight bytes that are
+/// plain throughout are skipped whole; the byte where that cannot be told from the word alone
+/// (a space last, say) is checked by itself, and the skipping resumes after it.
+fn plain_ascii_run(bytes: &[u8], mut j: usize) -> usize {
+    loop {
+        j = skip_plain_words(bytes, j);
+        if !is_plain_at(bytes, j) {
+            return j;
         }
         j += 1;
     }
-    j
+}
+
+/// Whether the byte at `j` belongs to a plain run: non-space ASCII, or a single space
+/// followed by such a byte.
+fn is_plain_at(bytes: &[u8], j: usize) -> bool {
+    let plain = |b: u8| b < 0x80 && !is_ascii_space(b);
+    match bytes.get(j) {
+        Some(&b' ') => bytes.get(j + 1).is_some_and(|&n| plain(n)),
+        Some(&b) => plain(b),
+        None => false,
+    }
 }
 
 /// Skips eight bytes at a time while they are certainly plain: no byte at or above 0x80,
 /// none below 0x0E (which holds the white space other than the space), no two spaces in a
-/// row and no space last (its successor is in the next word). The byte loop was most of the
-/// time normalization took on ASCII text; [`plain_ascii_run_bytewise`] finishes the run.
+/// row and no space last (its successor is in the next word). A loop over single bytes was
+/// most of the time normalization took on ASCII text.
 fn skip_plain_words(bytes: &[u8], mut j: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -209,7 +214,8 @@ fn skip_plain_words(bytes: &[u8], mut j: usize) -> usize {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let x = u64::from_le_bytes(word);
-        // High bit set in every byte below 0x0E (exact for bytes below 0x80).
+        // Non-zero when some byte is below 0x0E (borrows may mark more bytes; the test is
+        // only whether any is).
         let below_0e = x.wrapping_sub(ONES * 0x0E) & !x & HIGH;
         // High bit set in every byte that is a space.
         let spaces = x ^ (ONES * 0x20);
@@ -409,6 +415,14 @@ mod tests {
     fn ascii_case_kept_when_asked() {
         assert_eq!(normalize("Donate NOW", Breaks::Lines, AsciiCase::Keep).as_str(), "Donate NOW");
         assert_eq!(fold_phrase("  Donate NOW "), "donate now");
+    }
+
+    /// [`plain_ascii_run`] a byte at a time: the definition it is checked against.
+    fn plain_ascii_run_bytewise(bytes: &[u8], mut j: usize) -> usize {
+        while is_plain_at(bytes, j) {
+            j += 1;
+        }
+        j
     }
 
     proptest::proptest! {

@@ -157,7 +157,8 @@ impl<'a> Pipeline<'a> {
             scope.spawn(|| self.read_all(tx));
             pool.in_place_scope(|tasks| {
                 let mut reorder = Reorder::new();
-                for (seq, chunk) in rx.into_iter().enumerate() {
+                for chunk in rx {
+                    let seq = reorder.sent;
                     let done_tx = done_tx.clone();
                     tasks.spawn(move |_| {
                         // A panic must reach the waiting sink as an error, not leave it waiting.

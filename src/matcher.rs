@@ -62,8 +62,9 @@ enum Entry {
     /// A phrase of a pattern; the flags say whether word boundaries are checked at its ends.
     Phrase { pattern: usize, word_start: bool, word_end: bool },
     /// A required literal of regex number `regex`; with `word_start`, an occurrence inside a
-    /// word cannot belong to a match (see [`crate::literals::Required`]).
-    RegexLiteral { regex: usize, word_start: bool },
+    /// word cannot belong to a match, with `at_start` one past the start of its block cannot
+    /// (see [`crate::literals::Required`]).
+    RegexLiteral { regex: usize, word_start: bool, at_start: bool },
 }
 
 struct CompiledRegex {
@@ -146,9 +147,10 @@ impl Matcher {
                 regexes.push(CompiledRegex { pattern: index, source: source.clone(), regex: OnceLock::new() });
                 match required_literals_at(source) {
                     Some(req) => {
-                        for (literal, starts_word) in req.literals.into_iter().zip(req.word_start) {
+                        let promises = req.word_start.into_iter().zip(req.at_start);
+                        for (literal, (starts_word, at_start)) in req.literals.into_iter().zip(promises) {
                             let word_start = starts_word && needs_boundary(literal.chars().next());
-                            add(literal, Entry::RegexLiteral { regex: r, word_start });
+                            add(literal, Entry::RegexLiteral { regex: r, word_start, at_start });
                         }
                     }
                     None => unanchored.push(r),
@@ -181,7 +183,10 @@ impl Matcher {
                             let end = norm.map().end(m.end(), text).min(blocks[block].end).max(start);
                             hits.push(Hit { block, start, end, pattern });
                         }
-                        Entry::RegexLiteral { regex, word_start } => {
+                        Entry::RegexLiteral { regex, word_start, at_start } => {
+                            if at_start && m.start() != block_search_start(norm, blocks[block]) {
+                                continue;
+                            }
                             if !(word_start && needs_boundary(normalized[..m.start()].chars().next_back())) {
                                 regex_candidates.push((block, regex));
                             }
@@ -216,7 +221,7 @@ impl Matcher {
     ) {
         let Some(regex) = compiled.get(self.regex_size) else { return };
         let normalized = norm.as_str();
-        let from = floor_char_boundary(normalized, norm.map().to_normalized(block.start));
+        let from = block_search_start(norm, block);
         let to = ceil_char_boundary(normalized, norm.map().to_normalized(block.end)).max(from);
         for m in regex.find_iter(&normalized[from..to]) {
             // Like phrases, regex matches start at a word boundary in spaced scripts.
@@ -250,6 +255,11 @@ fn build_automaton(literals: &[String]) -> Result<AhoCorasick, PatternError> {
         .build(literals)
         .or_else(|_| builder.kind(None).build(literals))
         .map_err(|e| PatternError::limit(format!("cannot build the phrase automaton: {e}")))
+}
+
+/// Where a regex's search of `block` starts in the normalized text.
+fn block_search_start(norm: &Normalized, block: Block) -> usize {
+    floor_char_boundary(norm.as_str(), norm.map().to_normalized(block.start))
 }
 
 /// The block containing byte `offset`, if any.
@@ -307,6 +317,19 @@ examples = ["x"]
         let text = "Body line.\nThe Views Expressed in this piece are their own.";
         assert_eq!(find(&s, text), vec![("Views Expressed in this piece are their own".into(), 1)]);
         assert!(find(&s, "The views expressed by the union were rejected.").is_empty());
+    }
+
+    #[test]
+    fn anchored_alternatives_run_only_at_block_starts_and_free_ones_anywhere() {
+        let s = set(r#"
+[[pattern]]
+id = "en.donation.anchored"
+regex = '^read more\b|follow us on \w+'
+weight = 0.5
+examples = ["Read more"]
+"#);
+        let text = "Read more about it\nWe said read more often.\nPlease follow us on Mastodon";
+        assert_eq!(find(&s, text), vec![("Read more".into(), 0), ("follow us on Mastodon".into(), 2)]);
     }
 
     #[test]

@@ -303,6 +303,11 @@ mod tests {
         m.find(text, &norm, &blocks).into_iter().map(|h| (text[h.start..h.end].to_string(), h.block)).collect()
     }
 
+    /// A set of one pattern with `regex`.
+    fn regex_set(regex: &str) -> PatternSet {
+        set(&format!("[[pattern]]\nid = \"en.donation.r\"\nregex = '{regex}'\nweight = 0.5\nexamples = [\"x\"]\n"))
+    }
+
     const PHRASES: &str = r#"
 [[pattern]]
 id = "en.donation.donate"
@@ -320,13 +325,7 @@ examples = ["Donate"]
 
     #[test]
     fn regex_runs_behind_its_literal_and_reports_original_offsets() {
-        let s = set(r#"
-[[pattern]]
-id = "en.donation.views"
-regex = 'views expressed (?:\w+ ){0,3}are (?:the author|their own)'
-weight = 0.9
-examples = ["x"]
-"#);
+        let s = regex_set(r"views expressed (?:\w+ ){0,3}are (?:the author|their own)");
         let text = "Body line.\nThe Views Expressed in this piece are their own.";
         assert_eq!(find(&s, text), vec![("Views Expressed in this piece are their own".into(), 1)]);
         assert!(find(&s, "The views expressed by the union were rejected.").is_empty());
@@ -334,13 +333,7 @@ examples = ["x"]
 
     #[test]
     fn anchored_alternatives_run_only_at_block_starts_and_free_ones_anywhere() {
-        let s = set(r#"
-[[pattern]]
-id = "en.donation.anchored"
-regex = '^read more\b|follow us on \w+'
-weight = 0.5
-examples = ["Read more"]
-"#);
+        let s = regex_set(r"^read more\b|follow us on \w+");
         let text = "Read more about it\nWe said read more often.\nPlease follow us on Mastodon";
         assert_eq!(find(&s, text), vec![("Read more".into(), 0), ("follow us on Mastodon".into(), 2)]);
     }

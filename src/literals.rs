@@ -19,34 +19,27 @@ pub const MIN_USEFUL_LEN: usize = 3;
 /// The best set of required literals of `regex`, folded like phrases, or `None` when no
 /// factor of the regex is required.
 pub fn required_literals(regex: &str) -> Option<Vec<String>> {
-    required_literals_at(regex).map(|r| r.literals)
+    required_literals_at(regex).map(|placed| placed.into_iter().map(|p| p.literal).collect())
 }
 
-/// Required literals and where they stand.
+/// A required literal and where it stands in the matches it can be part of.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Required {
-    /// Folded, sorted, distinct.
-    pub literals: Vec<String>,
-    /// Per literal: true when, in every match, the char before it is not part of the same
-    /// word (the literal starts the match, or follows a space in the regex). A literal found
-    /// in the middle of a word there cannot be part of a match that starts at a word
-    /// boundary.
-    pub word_start: Vec<bool>,
-    /// Per literal: true when every match it can be part of starts with it at the start of
-    /// the text searched (its alternative begins with `^`); found anywhere else, it cannot
-    /// belong to a match.
-    pub at_start: Vec<bool>,
+pub struct Placed {
+    /// Folded like phrases.
+    pub literal: String,
+    /// True when, in every match, the char before it is not part of the same word (the
+    /// literal starts the match, or follows a space in the regex). Found in the middle of a
+    /// word, it cannot be part of a match that starts at a word boundary.
+    pub word_start: bool,
+    /// True when every match it can be part of starts with it at the start of the text
+    /// searched (its alternative begins with `^`); found anywhere else, it cannot belong to
+    /// a match.
+    pub at_start: bool,
 }
 
-/// A required literal, folded, with the promises of [`Required`].
-struct Placed {
-    literal: String,
-    word_start: bool,
-    at_start: bool,
-}
-
-/// Like [`required_literals`], also telling where the literals stand in every match.
-pub fn required_literals_at(regex: &str) -> Option<Required> {
+/// Like [`required_literals`], also telling where the literals stand in every match. Sorted by
+/// literal, each literal once.
+pub fn required_literals_at(regex: &str) -> Option<Vec<Placed>> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(regex).ok()?;
     let mut placed = match top_level(&hir).kind() {
         HirKind::Alternation(branches) => {
@@ -67,11 +60,7 @@ pub fn required_literals_at(regex: &str) -> Option<Required> {
         }
         same
     });
-    Some(Required {
-        word_start: placed.iter().map(|p| p.word_start).collect(),
-        at_start: placed.iter().map(|p| p.at_start).collect(),
-        literals: placed.into_iter().map(|p| p.literal).collect(),
-    })
+    Some(placed)
 }
 
 /// The best required set of one alternative, folded and placed.
@@ -277,7 +266,7 @@ mod tests {
 
     #[test]
     fn literals_that_start_a_word_in_every_match_are_told_apart() {
-        let at = |re| required_literals_at(re).map(|r| r.word_start);
+        let at = |re| required_literals_at(re).map(|r| r.into_iter().map(|p| p.word_start).collect::<Vec<_>>());
         assert_eq!(at(r"(?:subscribe|join) (?:\S+ ){0,4}now"), Some(vec![true, true]));
         assert_eq!(at(r"^(?:read|see) more"), Some(vec![true, true]));
         assert_eq!(at(r"\w+expressed here"), Some(vec![false]));
@@ -287,7 +276,10 @@ mod tests {
 
     #[test]
     fn literals_of_alternatives_anchored_at_the_start_are_told_apart() {
-        let at = |re| required_literals_at(re).map(|r| (r.literals, r.at_start));
+        let at = |re| {
+            required_literals_at(re)
+                .map(|r| r.into_iter().map(|p| (p.literal, p.at_start)).unzip::<_, _, Vec<_>, Vec<_>>())
+        };
         let lits = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(at(r"^(?:read|see) more"), Some((lits(&["read more", "see more"]), vec![true, true])));
         // Each alternative keeps its own promise.

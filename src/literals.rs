@@ -16,6 +16,54 @@ use regex_syntax::hir::{Class, ClassUnicode, Hir, HirKind, Look};
 /// Literals shorter than this are too common to narrow anything down.
 pub const MIN_USEFUL_LEN: usize = 3;
 
+/// The literals the matcher finds before it runs `regex`, or `None` when some alternative
+/// has none (the regex then runs on every block).
+///
+/// Each top-level alternative is gated on its own: on the literals that begin every one of its
+/// matches when it has such a set that is no worse than its best required set (see
+/// [`Placed::starts_match`]), else on that required set. Beginning literals let the matcher
+/// try the regex, anchored, just where they were found, and most such tries die within a few
+/// bytes, where a search of the whole block reads all of it; but a beginning set of shorter
+/// literals (`i`, `we`) would wake the regex far more often than that saves. An alternative
+/// anchored with `^` always takes its beginning set, which only counts at a block's start.
+pub fn gate_literals(regex: &str) -> Option<Vec<Placed>> {
+    let hir = regex_syntax::ParserBuilder::new().build().parse(regex).ok()?;
+    let mut placed = Vec::new();
+    for alternative in alternatives(&hir) {
+        let required = placed_literals(alternative);
+        let beginning = prefix_factor(alternative).map(|f| f.set);
+        let at_start = starts_at_text_start(alternative);
+        match beginning {
+            Some(set) if at_start || shortest(&set) >= required.as_deref().map_or(0, shortest_placed) => {
+                placed.extend(set.iter().map(|s| Placed {
+                    literal: fold_phrase(s),
+                    word_start: true,
+                    at_start,
+                    starts_match: true,
+                }));
+            }
+            _ => placed.extend(required?),
+        }
+    }
+    finish(placed)
+}
+
+fn shortest(set: &[String]) -> usize {
+    set.iter().map(|s| s.trim().chars().count()).min().unwrap_or(0)
+}
+
+fn shortest_placed(placed: &[Placed]) -> usize {
+    placed.iter().map(|p| p.literal.trim().chars().count()).min().unwrap_or(0)
+}
+
+/// The top-level alternatives of a regex (itself when it has none).
+fn alternatives(hir: &Hir) -> Vec<&Hir> {
+    match top_level(hir).kind() {
+        HirKind::Alternation(branches) => branches.iter().collect(),
+        _ => vec![hir],
+    }
+}
+
 /// The best set of required literals of `regex`, folded like phrases, or `None` when no
 /// factor of the regex is required.
 pub fn required_literals(regex: &str) -> Option<Vec<String>> {
@@ -35,18 +83,21 @@ pub struct Placed {
     /// searched (its alternative begins with `^`); found anywhere else, it cannot belong to
     /// a match.
     pub at_start: bool,
+    /// True when every match it can be part of begins with it (it, or another literal of the
+    /// same set, starts the match); false when it only lies somewhere inside.
+    pub starts_match: bool,
 }
 
 /// Like [`required_literals`], also telling where the literals stand in every match. Sorted by
 /// literal, each literal once.
 pub fn required_literals_at(regex: &str) -> Option<Vec<Placed>> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(regex).ok()?;
-    let mut placed = match top_level(&hir).kind() {
-        HirKind::Alternation(branches) => {
-            branches.iter().map(placed_literals).collect::<Option<Vec<_>>>()?.into_iter().flatten().collect()
-        }
-        _ => placed_literals(&hir)?,
-    };
+    let placed = alternatives(&hir).into_iter().map(placed_literals).collect::<Option<Vec<_>>>()?;
+    finish(placed.into_iter().flatten().collect())
+}
+
+/// Sorts and dedups placed literals; `None` if one is empty (it would match everywhere).
+fn finish(mut placed: Vec<Placed>) -> Option<Vec<Placed>> {
     if placed.iter().any(|p| p.literal.is_empty()) {
         return None;
     }
@@ -57,6 +108,7 @@ pub fn required_literals_at(regex: &str) -> Option<Vec<Placed>> {
         if same {
             earlier.word_start &= later.word_start;
             earlier.at_start &= later.at_start;
+            earlier.starts_match &= later.starts_match;
         }
         same
     });
@@ -73,6 +125,7 @@ fn placed_literals(hir: &Hir) -> Option<Vec<Placed>> {
                 literal: fold_phrase(s),
                 word_start: prefix || s.starts_with(char::is_whitespace),
                 at_start: anchored,
+                starts_match: false,
             })
             .collect(),
     )
@@ -194,6 +247,43 @@ fn concat_factor(subs: &[Hir]) -> Option<Factor> {
     let whole = all_exact && candidates.is_empty();
     candidates.extend(run);
     candidates.into_iter().map(|f| Factor { exact: whole, ..f }).max_by_key(|f| score(&f.set))
+}
+
+/// The literals that start every match of `hir`, multiplied out with the exact parts that
+/// follow them while the product stays small; `None` when a match can start otherwise.
+fn prefix_factor(hir: &Hir) -> Option<Factor> {
+    match hir.kind() {
+        HirKind::Literal(_) | HirKind::Class(_) => factor(hir),
+        HirKind::Capture(cap) => prefix_factor(&cap.sub),
+        HirKind::Repetition(rep) if rep.min == 1 && rep.max == Some(1) => prefix_factor(&rep.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => prefix_factor(&rep.sub).map(|f| Factor { exact: false, ..f }),
+        HirKind::Alternation(subs) => {
+            let mut all = Factor { set: Vec::new(), prefix: true, exact: true };
+            for sub in subs {
+                let f = prefix_factor(sub)?;
+                all.set.extend(f.set);
+                all.exact &= f.exact;
+            }
+            Some(all)
+        }
+        HirKind::Concat(subs) => {
+            let mut parts = subs.iter().filter(|sub| !is_zero_width(sub));
+            let mut run = prefix_factor(parts.next()?)?;
+            for sub in parts {
+                match factor(sub) {
+                    Some(f) if run.exact && f.exact && run.set.len() * f.set.len() <= MAX_CROSS_PRODUCT => {
+                        run.set = cross(&run.set, &f.set);
+                    }
+                    _ => {
+                        run.exact = false;
+                        break;
+                    }
+                }
+            }
+            Some(run)
+        }
+        _ => None,
+    }
 }
 
 fn cross(left: &[String], right: &[String]) -> Vec<String> {

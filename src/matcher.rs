@@ -43,12 +43,13 @@
 //! on DFA states, whose memory grows with the literal count and the byte classes (63 MB for
 //! all literals, 7 MB for the ASCII ones alone).
 use crate::error::PatternError;
-use crate::literals::required_literals_at;
+use crate::literals::gate_literals;
 use crate::normalize::{ceil_char_boundary, floor_char_boundary, Normalized};
 use crate::pattern::{Limits, PatternSet};
 use crate::segment::Block;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
+use regex_automata::{meta, Anchored, Input};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -78,7 +79,9 @@ enum Entry {
     /// A required literal of regex number `regex`; with `word_start`, an occurrence inside a
     /// word cannot belong to a match, with `at_start` one past the start of its block cannot
     /// (see [`crate::literals::Placed`]).
-    RegexLiteral { regex: usize, word_start: bool, at_start: bool },
+    /// With `starts_match`, a match can start at this occurrence, and the regex is tried there
+    /// alone unless another literal of it asks for the whole block.
+    RegexLiteral { regex: usize, word_start: bool, at_start: bool, starts_match: bool },
 }
 
 struct CompiledRegex {
@@ -86,12 +89,12 @@ struct CompiledRegex {
     source: String,
     /// `None` if it failed to compile, which validation at load time rules out; such a regex
     /// never matches rather than failing a document.
-    regex: OnceLock<Option<Regex>>,
+    regex: OnceLock<Option<meta::Regex>>,
 }
 
 impl CompiledRegex {
-    fn get(&self, size_limit: usize) -> Option<&Regex> {
-        self.regex.get_or_init(|| compile_regex(&self.source, size_limit).ok()).as_ref()
+    fn get(&self, size_limit: usize) -> Option<&meta::Regex> {
+        self.regex.get_or_init(|| compile_search_regex(&self.source, size_limit).ok()).as_ref()
     }
 }
 
@@ -102,6 +105,22 @@ pub fn compile_regex(source: &str, size_limit: usize) -> Result<Regex, regex::Er
         .case_insensitive(true)
         .size_limit(size_limit)
         .build()
+}
+
+/// [`compile_regex`] as the lower-level regex that can also be tried anchored at one position;
+/// the configuration is the one `regex::RegexBuilder` gives, so both match alike.
+fn compile_search_regex(source: &str, size_limit: usize) -> Result<meta::Regex, Box<meta::BuildError>> {
+    meta::Builder::new()
+        .configure(
+            meta::Config::new()
+                .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                .utf8_empty(true)
+                .nfa_size_limit(Some(size_limit))
+                .hybrid_cache_capacity(2 * (1 << 20)),
+        )
+        .syntax(regex_automata::util::syntax::Config::new().utf8(true).case_insensitive(true))
+        .build(&crate::normalize::fold_regex_letters(source))
+        .map_err(Box::new)
 }
 
 /// The compiled matcher for a [`PatternSet`]. Immutable and shared across threads.
@@ -159,11 +178,12 @@ impl Matcher {
             if let Some(source) = &pattern.regex {
                 let r = regexes.len();
                 regexes.push(CompiledRegex { pattern: index, source: source.clone(), regex: OnceLock::new() });
-                match required_literals_at(source) {
+                match gate_literals(source) {
                     Some(placed) => {
                         for p in placed {
                             let word_start = p.word_start && needs_boundary(p.literal.chars().next());
-                            add(p.literal, Entry::RegexLiteral { regex: r, word_start, at_start: p.at_start });
+                            let (at_start, starts_match) = (p.at_start, p.starts_match);
+                            add(p.literal, Entry::RegexLiteral { regex: r, word_start, at_start, starts_match });
                         }
                     }
                     None => unanchored.push(r),
@@ -179,6 +199,8 @@ impl Matcher {
     pub fn find(&self, text: &str, norm: &Normalized, blocks: &[Block]) -> Vec<Hit> {
         let mut hits = Vec::new();
         let mut regex_candidates: Vec<(usize, usize)> = Vec::new();
+        // (block, regex, normalized offset) where an anchored regex is tried.
+        let mut regex_starts: Vec<(usize, usize, usize)> = Vec::new();
         let normalized = norm.as_str();
         if let Some(ac) = &self.automaton {
             for m in ac.find_overlapping_iter(normalized) {
@@ -196,11 +218,16 @@ impl Matcher {
                             let end = norm.map().end(m.end(), text).min(blocks[block].end).max(start);
                             hits.push(Hit { block, start, end, pattern });
                         }
-                        Entry::RegexLiteral { regex, word_start, at_start } => {
+                        Entry::RegexLiteral { regex, word_start, at_start, starts_match } => {
                             if at_start && m.start() != block_search_start(norm, blocks[block]) {
                                 continue;
                             }
-                            if !(word_start && needs_boundary(normalized[..m.start()].chars().next_back())) {
+                            if word_start && needs_boundary(normalized[..m.start()].chars().next_back()) {
+                                continue;
+                            }
+                            if starts_match {
+                                regex_starts.push((block, regex, m.start()));
+                            } else {
                                 regex_candidates.push((block, regex));
                             }
                         }
@@ -213,8 +240,18 @@ impl Matcher {
         }
         regex_candidates.sort_unstable();
         regex_candidates.dedup();
-        for (b, r) in regex_candidates {
+        for &(b, r) in &regex_candidates {
             self.run_regex(&self.regexes[r], text, norm, blocks[b], b, &mut hits);
+        }
+        regex_starts.sort_unstable();
+        regex_starts.dedup();
+        for group in regex_starts.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+            let (b, r, _) = group[0];
+            if regex_candidates.binary_search(&(b, r)).is_ok() {
+                continue; // searched over the whole block already
+            }
+            let starts = group.iter().map(|&(_, _, at)| at);
+            self.try_regex_at(&self.regexes[r], text, norm, blocks[b], b, starts, &mut hits);
         }
         hits.sort_unstable();
         hits.dedup();
@@ -233,19 +270,41 @@ impl Matcher {
         hits: &mut Vec<Hit>,
     ) {
         let Some(regex) = compiled.get(self.regex_size) else { return };
-        let normalized = norm.as_str();
-        let from = block_search_start(norm, block);
-        let to = ceil_char_boundary(normalized, norm.map().to_normalized(block.end)).max(from);
-        for m in regex.find_iter(&normalized[from..to]) {
-            // Like phrases, regex matches start at a word boundary in spaced scripts.
-            let mid_word = needs_boundary(normalized[..from + m.start()].chars().next_back())
-                && needs_boundary(normalized[from + m.start()..].chars().next());
-            if m.is_empty() || mid_word {
+        let (from, to) = block_search_range(norm, block);
+        for m in regex.find_iter(&norm.as_str()[from..to]) {
+            push_regex_hit(text, norm, block, index, compiled.pattern, from + m.start()..from + m.end(), hits);
+        }
+    }
+
+    /// Tries a regex, anchored, at `starts` (sorted normalized offsets in `block` of its
+    /// literals that begin matches), giving the matches a search of the block would when the
+    /// block holds none of its other literals: every match then starts at one of them, and a
+    /// match hides the starts it covers. (One starting mid-word, which is never reported, is
+    /// not tried, so it hides nothing.)
+    #[allow(clippy::too_many_arguments)]
+    fn try_regex_at(
+        &self,
+        compiled: &CompiledRegex,
+        text: &str,
+        norm: &Normalized,
+        block: Block,
+        index: usize,
+        starts: impl Iterator<Item = usize>,
+        hits: &mut Vec<Hit>,
+    ) {
+        let Some(regex) = compiled.get(self.regex_size) else { return };
+        let (from, to) = block_search_range(norm, block);
+        let haystack = &norm.as_str()[from..to];
+        let mut next = from;
+        for at in starts.filter(|&at| at < to) {
+            if at < next {
                 continue;
             }
-            let start = norm.map().start(from + m.start(), text).clamp(block.start, block.end);
-            let end = norm.map().end(from + m.end(), text).clamp(start, block.end);
-            hits.push(Hit { block: index, start, end, pattern: compiled.pattern });
+            let input = Input::new(haystack).range(at - from..).anchored(Anchored::Yes);
+            if let Some(m) = regex.search(&input) {
+                next = from + m.end();
+                push_regex_hit(text, norm, block, index, compiled.pattern, from + m.start()..next, hits);
+            }
         }
     }
 
@@ -268,6 +327,34 @@ fn build_automaton(literals: &[String]) -> Result<AhoCorasick, PatternError> {
         .build(literals)
         .or_else(|_| builder.kind(None).build(literals))
         .map_err(|e| PatternError::limit(format!("cannot build the phrase automaton: {e}")))
+}
+
+/// Records a regex match (normalized offsets `range`) unless it is empty or, like a phrase,
+/// starts in the middle of a word of a spaced script.
+fn push_regex_hit(
+    text: &str,
+    norm: &Normalized,
+    block: Block,
+    index: usize,
+    pattern: usize,
+    range: std::ops::Range<usize>,
+    hits: &mut Vec<Hit>,
+) {
+    let normalized = norm.as_str();
+    let mid_word = needs_boundary(normalized[..range.start].chars().next_back())
+        && needs_boundary(normalized[range.start..].chars().next());
+    if range.is_empty() || mid_word {
+        return;
+    }
+    let start = norm.map().start(range.start, text).clamp(block.start, block.end);
+    let end = norm.map().end(range.end, text).clamp(start, block.end);
+    hits.push(Hit { block: index, start, end, pattern });
+}
+
+/// The normalized text a regex sees of `block`: from [`block_search_start`] to its end.
+fn block_search_range(norm: &Normalized, block: Block) -> (usize, usize) {
+    let from = block_search_start(norm, block);
+    (from, ceil_char_boundary(norm.as_str(), norm.map().to_normalized(block.end)).max(from))
 }
 
 /// Where a regex's search of `block` starts in the normalized text.

@@ -382,6 +382,35 @@ mod tests {
     }
 
     #[test]
+    fn alternatives_are_gated_on_the_literals_that_begin_them_unless_those_are_shorter() {
+        let gate = |re| {
+            gate_literals(re)
+                .map(|placed| placed.into_iter().map(|p| (p.literal, p.starts_match, p.at_start)).collect::<Vec<_>>())
+        };
+        let own = |l: &str, starts: bool, at_start: bool| (l.to_string(), starts, at_start);
+        // `follow`/`like` begin every match and are longer than `news`.
+        assert_eq!(
+            gate(r"(?:follow|like) (?:\S+ ){0,3}news"),
+            Some(vec![own("follow", true, false), own("like", true, false)])
+        );
+        // `we` is shorter than the required `rely on`: the required literal gates.
+        assert_eq!(gate(r"we (?:\S+ )?rely on"), Some(vec![own("rely on", false, false)]));
+        // Exact neighbours are multiplied out; each alternative decides for itself; an
+        // alternative anchored at the start always takes its beginning literals.
+        assert_eq!(
+            gate(r"(?:read|see) more|^a (?:\S+ )?story|we (?:\S+ )?rely on"),
+            Some(vec![
+                own("a", true, true),
+                own("read more", true, false),
+                own("rely on", false, false),
+                own("see more", true, false),
+            ])
+        );
+        // An alternative with neither has no gate.
+        assert_eq!(gate(r"donate|\w+"), None);
+    }
+
+    #[test]
     fn literals_are_folded_like_phrases() {
         assert_eq!(lits(r"Views Expressed"), Some(vec!["views expressed".into()]));
     }

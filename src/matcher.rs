@@ -1,23 +1,32 @@
-//! One automaton over every phrase; regexes confirmed behind their literals.
+//! Automata over every phrase; regexes confirmed behind their literals.
 //!
-//! All literal phrases of all patterns, plus the required literals of every regex (see
-//! [`crate::literals`]), go into a single Aho-Corasick automaton that scans a document's
-//! fully folded, normalized text once, in linear time (the folding is done by
-//! [`crate::normalize`]). A DFA is chosen while the phrase set is of a
-//! size where it pays (it was about twice as fast as the default NFA on real text), and the
-//! prefilter is switched off for large sets, where it costs more than it saves.
+//! All literal phrases of all patterns, plus the literals that gate every regex (see
+//! [`crate::literals`]), are found by Aho-Corasick automata that scan a document's fully
+//! folded, normalized text once, in linear time (the folding is done by
+//! [`crate::normalize`]). A DFA is chosen while the phrase set is of a size where it pays (it
+//! was about twice as fast as the default NFA on real text), and the prefilter is switched off
+//! for large sets, where it costs more than it saves.
+//!
+//! The literals are split by script (see `Automata`): a document whose text is all ASCII is
+//! scanned by an automaton of the ASCII literals alone, one of Latin letters by an automaton
+//! of the literals below U+0280, and the literals of other scripts are only looked for around
+//! the chars of those scripts. Each automaton needs fewer byte classes than one over all
+//! literals, so its states are narrower: on the bench corpus the scan read a sixth fewer
+//! cache lines, the whole `scan` ran about 6 % faster and held 24 MB less.
 //!
 //! A regex runs only on the blocks in which one of its literals was found, on that block's
-//! slice of the normalized text: never over whole documents. It is compiled the first time
-//! that happens: compiling the ~400 built-in regexes is most of the start-up time, and a
-//! check of a few files needs only a handful of them. Loading a pattern file already compiled
-//! the same regex once ([`compile_regex`]), so the late compilation cannot fail.
+//! slice of the normalized text: never over whole documents. Where the literals found begin
+//! every match of their alternative, it is only tried, anchored, where they stand, which
+//! mostly fails within a few bytes, instead of searching the whole block. It is compiled the
+//! first time it runs: compiling the ~400 built-in regexes is most of the start-up time, and
+//! a check of a few files needs only a handful of them. Loading a pattern file already
+//! compiled the same regex once ([`compile_regex`]), so the late compilation cannot fail.
 //!
 //! # Measured and left out
 //!
-//! The overlapping scan of this automaton is about a third of the time of `scan`. These
-//! replacements were built, measured on the bench corpus and dropped (output was identical;
-//! speed was not better):
+//! The overlapping scan of these automata is about two fifths of the time of `scan`, the
+//! regexes a sixth. These replacements were built, measured on the bench corpus and dropped
+//! (output was identical; speed was not better):
 //! - a gate on the raw text that lets only blocks holding a rare *anchor* of some literal
 //!   through: with one paragraph a line, 78–96 % of the bytes still pass it;
 //! - finding every literal from its anchor in the raw text and comparing the rest char by
@@ -25,23 +34,21 @@
 //!   runs at about the same speed as this one, and the comparisons come on top;
 //! - a lazy DFA (`regex-automata`'s hybrid engine) in place of this one: with all matches
 //!   reported and ~6,000 literals it builds states more slowly than it scans;
-//! - starting a regex's search at its literals when every match begins with one, rather
-//!   than at the start of the block: regex time fell by a tenth, 1.5 % of the whole;
-//! - an automaton of the ASCII literals alone for documents whose normalized text is mostly
-//!   ASCII (69 % of the bench bytes), with this one run only in windows around their
-//!   non-ASCII bytes: its scan was 1.4x as fast on those documents, but `scan` as a whole
-//!   was not measurably faster (the host varies by 15 %) and held 10 MB more;
+//! - a double-array automaton (`daachorse`): 110 MB/s where this one scans at 160–180;
+//! - transparent huge pages for the automata (glibc's `hugetlb` tunable): no faster, so the
+//!   time is cache misses, not TLB misses;
 //! - requiring, before a regex runs, a literal of each of up to three required parts of it
 //!   rather than of its best part: regex runs fell by half, but the extra literals are
 //!   common words that tripled the literal hits to handle, which cost as much as was saved;
+//! - anchored tries on every beginning literal, however short: `i` and `we` found 2.2
+//!   million times in 28 MB made `scan` 30 % slower;
 //! - capping literal length, splitting ASCII from non-ASCII literals, the contiguous NFA.
 //!
-//! Why a wholly different engine would be needed to scan at ripgrep's speed: the same
-//! automaton scan over the 2,017 phrases alone runs at about 210 MB/s, over all ~6,200
-//! literals (phrases and the regexes' required literals) at about 130 MB/s, and a second pass
-//! over the same document is 1.5–1.7x as fast as the first: the time goes to cache misses
-//! on DFA states, whose memory grows with the literal count and the byte classes (63 MB for
-//! all literals, 7 MB for the ASCII ones alone).
+//! Why a wholly different engine would be needed to scan at ripgrep's speed: with the regex
+//! patterns left out, `scan` takes 0.65 s per 100 MB on one core instead of 1.5 s. Their
+//! ~4,300 literals are short common words (`your`, `more`, `like`, `try`) found 190,000 times
+//! in 28 MB, against 2,600 finds of the 2,017 phrases, and they slow the automaton scan from
+//! 330 MB/s (phrases alone) to about 200 MB/s; the regex tries and runs they wake come on top.
 use crate::error::PatternError;
 use crate::literals::gate_literals;
 use crate::normalize::{ceil_char_boundary, floor_char_boundary, Normalized};
@@ -123,10 +130,104 @@ fn compile_search_regex(source: &str, size_limit: usize) -> Result<meta::Regex, 
         .map_err(Box::new)
 }
 
+/// First UTF-8 lead byte of the chars from U+0280 up: below it lie ASCII and the Latin
+/// letters of Latin-1 and Latin Extended-A and -B, all the patterns' European languages use.
+const LATIN_END_LEAD: u8 = 0xCA;
+
+/// An automaton over some of the literals.
+struct LiteralAutomaton {
+    automaton: AhoCorasick,
+    /// Index in [`Matcher::entries`] of each of its literals, by automaton pattern id.
+    literals: Vec<usize>,
+    /// Length in bytes of its longest literal.
+    max_len: usize,
+}
+
+impl LiteralAutomaton {
+    fn build(literals: &[String], keep: impl Fn(&str) -> bool) -> Result<Option<Self>, PatternError> {
+        let (ids, kept): (Vec<usize>, Vec<&String>) = literals.iter().enumerate().filter(|(_, l)| keep(l)).unzip();
+        if kept.is_empty() {
+            return Ok(None);
+        }
+        let max_len = kept.iter().map(|l| l.len()).max().unwrap_or(0);
+        Ok(Some(LiteralAutomaton { automaton: build_automaton(&kept)?, literals: ids, max_len }))
+    }
+
+    /// Pushes every occurrence of its literals in `text[range]` as (start, end, literal).
+    fn scan(&self, text: &str, range: std::ops::Range<usize>, found: &mut Vec<(usize, usize, usize)>) {
+        let from = range.start;
+        for m in self.automaton.find_overlapping_iter(&text[range]) {
+            found.push((from + m.start(), from + m.end(), self.literals[m.pattern().as_usize()]));
+        }
+    }
+}
+
+/// The literals split by script, so that a document is scanned by an automaton of only the
+/// literals that can occur in it. A literal with a byte the document lacks cannot occur in
+/// it, and the literals of many scripts need many byte classes: about 150, which doubles the
+/// width of every DFA state over the ~100 of ASCII and Latin letters, and the scan of English
+/// text was 1.2x as fast without them (1.5x with the ASCII literals alone, on ASCII text).
+struct Automata {
+    /// The ASCII literals, for documents whose normalized text is all ASCII.
+    ascii: Option<LiteralAutomaton>,
+    /// The literals of chars below U+0280 (ASCII ones included), for documents of such chars.
+    latin: Option<LiteralAutomaton>,
+    /// The literals with a char from U+0280 up, scanned after `latin` where such chars occur.
+    other: Option<LiteralAutomaton>,
+}
+
+impl Automata {
+    fn build(literals: &[String]) -> Result<Self, PatternError> {
+        let is_latin = |l: &str| l.bytes().all(|b| b < LATIN_END_LEAD);
+        Ok(Automata {
+            ascii: LiteralAutomaton::build(literals, |l| l.is_ascii())?,
+            latin: LiteralAutomaton::build(literals, is_latin)?,
+            other: LiteralAutomaton::build(literals, |l| !is_latin(l))?,
+        })
+    }
+
+    /// Every occurrence of a literal in `text`, as (start, end, literal index).
+    fn occurrences(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        let mut found = Vec::new();
+        let top = text.bytes().max().unwrap_or(0);
+        let main = if top < 0x80 { &self.ascii } else { &self.latin };
+        if let Some(main) = main {
+            main.scan(text, 0..text.len(), &mut found);
+        }
+        if top >= LATIN_END_LEAD {
+            if let Some(other) = &self.other {
+                // Each of its literals holds a char from U+0280 up: it lies within its
+                // longest length of one. Mostly Latin text with a few symbols (bullets, €,
+                // emoji) is then scanned around those alone.
+                for window in windows_around_high_chars(text, other.max_len) {
+                    other.scan(text, window, &mut found);
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Disjoint ranges of `text`, on char boundaries, holding every substring of at most `len`
+/// bytes that contains a char from U+0280 up.
+fn windows_around_high_chars(text: &str, len: usize) -> Vec<std::ops::Range<usize>> {
+    let mut windows: Vec<std::ops::Range<usize>> = Vec::new();
+    let high = text.bytes().enumerate().filter(|&(_, b)| b >= LATIN_END_LEAD).map(|(i, _)| i);
+    for at in high {
+        let start = floor_char_boundary(text, at.saturating_sub(len.saturating_sub(1)));
+        let end = ceil_char_boundary(text, (at + len).min(text.len()));
+        match windows.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => windows.push(start..end),
+        }
+    }
+    windows
+}
+
 /// The compiled matcher for a [`PatternSet`]. Immutable and shared across threads.
 pub struct Matcher {
-    automaton: Option<AhoCorasick>,
-    /// Entries per automaton literal (a literal shared by several patterns has several).
+    automata: Automata,
+    /// Entries per literal (a literal shared by several patterns has several).
     entries: Vec<Vec<Entry>>,
     regexes: Vec<CompiledRegex>,
     /// Size limit the regexes are compiled under.
@@ -190,8 +291,8 @@ impl Matcher {
                 }
             }
         }
-        let automaton = if literals.is_empty() { None } else { Some(build_automaton(&literals)?) };
-        Ok(Matcher { automaton, entries, regexes, regex_size: limits.regex_size, unanchored })
+        let automata = Automata::build(&literals)?;
+        Ok(Matcher { automata, entries, regexes, regex_size: limits.regex_size, unanchored })
     }
 
     /// Finds every hit in `text`, whose normalized form (with `AsciiCase::Fold`) is `norm`
@@ -202,34 +303,32 @@ impl Matcher {
         // (block, regex, normalized offset) where an anchored regex is tried.
         let mut regex_starts: Vec<(usize, usize, usize)> = Vec::new();
         let normalized = norm.as_str();
-        if let Some(ac) = &self.automaton {
-            for m in ac.find_overlapping_iter(normalized) {
-                let start = norm.map().start(m.start(), text);
-                let Some(block) = block_at(blocks, start) else { continue };
-                for entry in &self.entries[m.pattern().as_usize()] {
-                    match *entry {
-                        Entry::Phrase { pattern, word_start, word_end } => {
-                            if word_start && needs_boundary(normalized[..m.start()].chars().next_back()) {
-                                continue;
-                            }
-                            if word_end && needs_boundary(normalized[m.end()..].chars().next()) {
-                                continue;
-                            }
-                            let end = norm.map().end(m.end(), text).min(blocks[block].end).max(start);
-                            hits.push(Hit { block, start, end, pattern });
+        for (m_start, m_end, literal) in self.automata.occurrences(normalized) {
+            let start = norm.map().start(m_start, text);
+            let Some(block) = block_at(blocks, start) else { continue };
+            for entry in &self.entries[literal] {
+                match *entry {
+                    Entry::Phrase { pattern, word_start, word_end } => {
+                        if word_start && needs_boundary(normalized[..m_start].chars().next_back()) {
+                            continue;
                         }
-                        Entry::RegexLiteral { regex, word_start, at_start, starts_match } => {
-                            if at_start && m.start() != block_search_start(norm, blocks[block]) {
-                                continue;
-                            }
-                            if word_start && needs_boundary(normalized[..m.start()].chars().next_back()) {
-                                continue;
-                            }
-                            if starts_match {
-                                regex_starts.push((block, regex, m.start()));
-                            } else {
-                                regex_candidates.push((block, regex));
-                            }
+                        if word_end && needs_boundary(normalized[m_end..].chars().next()) {
+                            continue;
+                        }
+                        let end = norm.map().end(m_end, text).min(blocks[block].end).max(start);
+                        hits.push(Hit { block, start, end, pattern });
+                    }
+                    Entry::RegexLiteral { regex, word_start, at_start, starts_match } => {
+                        if at_start && m_start != block_search_start(norm, blocks[block]) {
+                            continue;
+                        }
+                        if word_start && needs_boundary(normalized[..m_start].chars().next_back()) {
+                            continue;
+                        }
+                        if starts_match {
+                            regex_starts.push((block, regex, m_start));
+                        } else {
+                            regex_candidates.push((block, regex));
                         }
                     }
                 }
@@ -314,7 +413,7 @@ impl Matcher {
     }
 }
 
-fn build_automaton(literals: &[String]) -> Result<AhoCorasick, PatternError> {
+fn build_automaton(literals: &[&String]) -> Result<AhoCorasick, PatternError> {
     let mut builder = AhoCorasick::builder();
     builder.match_kind(MatchKind::Standard).prefilter(literals.len() <= PREFILTER_MAX_LITERALS);
     if literals.len() <= DFA_MAX_LITERALS {
@@ -426,6 +525,54 @@ examples = ["Donate"]
     }
 
     #[test]
+    fn anchored_tries_give_what_a_search_of_the_block_gives() {
+        let s = regex_set(r"(?:follow|like) (?:us |me )?on (?:\w+ )?news|^donate (?:\S+ ){0,2}today");
+        let text =
+            "Like us on news. Follow me on the news\nfollow follow us on news\nDonate a lot today\nso donate today";
+        assert_eq!(
+            find(&s, text),
+            vec![
+                ("Like us on news".into(), 0),
+                ("Follow me on the news".into(), 0),
+                ("follow us on news".into(), 1),
+                ("Donate a lot today".into(), 2),
+            ]
+        );
+        // A match hides the starts it covers, as in a search: the second `follow` lies in the
+        // first match.
+        let s = regex_set(r"follow (?:\S+ ){0,3}news");
+        assert_eq!(find(&s, "follow and follow the news"), vec![("follow and follow the news".into(), 0)]);
+    }
+
+    #[test]
+    fn literals_of_every_script_are_found_in_documents_of_any_mix() {
+        let s = set(r#"
+[[pattern]]
+id = "en.donation.mix"
+phrases = ["donate today", "spenden für", "支持我们", "€5", "• news"]
+weight = 0.5
+examples = ["x"]
+"#);
+        let found = |text: &str| find(&s, text).into_iter().map(|(t, _)| t).collect::<Vec<_>>();
+        assert_eq!(found("Please donate today."), vec!["donate today"]);
+        assert_eq!(found("Jetzt spenden für uns, donate today"), vec!["spenden für", "donate today"]);
+        assert_eq!(found("Donate today or give €5 • news"), vec!["Donate today", "€5", "• news"]);
+        assert_eq!(found("请支持我们 donate today"), vec!["支持我们", "donate today"]);
+    }
+
+    #[test]
+    fn windows_cover_every_short_substring_around_high_chars() {
+        let text = "abc € defghij • k 支持xyz";
+        let windows = windows_around_high_chars(text, 4);
+        assert!(windows.windows(2).all(|w| w[0].end < w[1].start), "{windows:?}");
+        for (at, c) in text.char_indices().filter(|(_, c)| *c as u32 >= 0x280) {
+            let covering = windows.iter().find(|w| w.contains(&at)).expect("a window around each high char");
+            assert!(covering.start <= at.saturating_sub(3) && covering.end >= (at + 4).min(text.len()), "{c}");
+        }
+        assert!(windows_around_high_chars("plain ascii and café", 8).is_empty());
+    }
+
+    #[test]
     fn unspaced_scripts_match_inside_words() {
         let s = set(r#"
 [[pattern]]
@@ -435,5 +582,64 @@ weight = 0.5
 examples = ["支持我们"]
 "#);
         assert_eq!(find(&s, "请支持我们。\n후원하기"), vec![("支持我们".into(), 0), ("후원".into(), 1)]);
+    }
+
+    /// The matcher as it stood before anchored tries and per-script automata: every regex
+    /// searched over every block, phrases by plain substring search (the vocabulary below is
+    /// lower-case and separated by spaces, so normalization changes nothing and every
+    /// occurrence stands between word boundaries).
+    fn reference(set: &PatternSet, text: &str) -> Vec<(usize, usize, usize)> {
+        let (blocks, breaks) = segment(text, BlockMode::Lines);
+        let norm = normalize(text, breaks, AsciiCase::Fold);
+        let mut hits = Vec::new();
+        for (index, pattern) in set.patterns().iter().enumerate() {
+            for phrase in &pattern.phrases {
+                hits.extend(text.match_indices(phrase.as_str()).map(|(at, p)| (at, at + p.len(), index)));
+            }
+            if let Some(source) = &pattern.regex {
+                let regex = compile_regex(source, 1 << 20).unwrap();
+                for (b, block) in blocks.iter().enumerate() {
+                    let (from, to) = block_search_range(&norm, *block);
+                    let mut found = Vec::new();
+                    for m in regex.find_iter(&norm.as_str()[from..to]) {
+                        push_regex_hit(text, &norm, *block, b, index, from + m.start()..from + m.end(), &mut found);
+                    }
+                    hits.extend(found.into_iter().map(|h| (h.start, h.end, h.pattern)));
+                }
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits
+    }
+
+    const VOCABULARY: &[&str] = &[
+        "donate", "today", "follow", "us", "on", "news", "spenden", "für", "支持", "我们", "€5", "•", "🌟", "café",
+        "the", "a",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn hits_are_those_of_the_reference(words in proptest::collection::vec((0..VOCABULARY.len(), proptest::bool::weighted(0.15)), 0..40)) {
+            let text: String = words.iter().map(|&(w, newline)| format!("{}{}", VOCABULARY[w], if newline { "\n" } else { " " })).collect();
+            let s = set(r#"
+[[pattern]]
+id = "en.donation.p"
+phrases = ["donate today", "spenden für", "支持", "€5 today", "• news", "café", "🌟 follow", "follow on 🌟", "the €5"]
+weight = 0.5
+examples = ["x"]
+
+[[pattern]]
+id = "en.donation.r"
+regex = '(?:follow|donate) (?:\S+ ){0,3}(?:news|today)|^(?:the|a) (?:\S+ )?(?:café|news|我们)'
+weight = 0.5
+examples = ["x"]
+"#);
+            let m = Matcher::new(&s, &Limits::default()).unwrap();
+            let (blocks, breaks) = segment(&text, BlockMode::Lines);
+            let norm = normalize(&text, breaks, AsciiCase::Fold);
+            let got: Vec<_> = m.find(&text, &norm, &blocks).into_iter().map(|h| (h.start, h.end, h.pattern)).collect();
+            proptest::prop_assert_eq!(got, reference(&s, &text));
+        }
     }
 }

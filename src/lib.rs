@@ -32,6 +32,7 @@
 //! assert_eq!(detector.clean(text), "The council approved the budget on Tuesday.\n");
 //! # Ok::<(), boilerguard::PatternError>(())
 //! ```
+mod automata;
 pub mod batch;
 pub mod category;
 pub mod check;

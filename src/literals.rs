@@ -20,21 +20,22 @@ pub const MIN_USEFUL_LEN: usize = 3;
 /// has none (the regex then runs on every block).
 ///
 /// Each top-level alternative is gated on its own: on the literals that begin every one of its
-/// matches when it has such a set that is no worse than its best required set (see
-/// [`Placed::starts_match`]), else on that required set. Beginning literals let the matcher
-/// try the regex, anchored, just where they were found, and most such tries die within a few
-/// bytes, where a search of the whole block reads all of it; but a beginning set of shorter
-/// literals (`i`, `we`) would wake the regex far more often than that saves. An alternative
-/// anchored with `^` always takes its beginning set, which only counts at a block's start.
+/// matches (see [`Placed::starts_match`]) when that set is no worse than its best required
+/// set by the measure that picks the latter (shortest literal, then fewest literals), else on
+/// that required set. Beginning literals let the matcher try the regex, anchored, just where
+/// they were found, and most such tries die within a few bytes, where a search of the whole
+/// block reads all of it; but a beginning set of shorter or more literals (`i`, `we`) would
+/// wake the regex far more often than that saves. An alternative anchored with `^` always
+/// takes its beginning set, which only counts at a block's start.
 pub fn gate_literals(regex: &str) -> Option<Vec<Placed>> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(regex).ok()?;
     let mut placed = Vec::new();
     for alternative in alternatives(&hir) {
-        let required = placed_literals(alternative);
+        let required = required(alternative).map(|(set, _)| set);
         let beginning = prefix_factor(alternative).map(|f| f.set);
         let at_start = starts_at_text_start(alternative);
         match beginning {
-            Some(set) if at_start || shortest(&set) >= required.as_deref().map_or(0, shortest_placed) => {
+            Some(set) if at_start || required.as_ref().map_or(true, |r| score(&set) >= score(r)) => {
                 placed.extend(set.iter().map(|s| Placed {
                     literal: fold_phrase(s),
                     word_start: true,
@@ -42,18 +43,10 @@ pub fn gate_literals(regex: &str) -> Option<Vec<Placed>> {
                     starts_match: true,
                 }));
             }
-            _ => placed.extend(required?),
+            _ => placed.extend(placed_literals(alternative)?),
         }
     }
     finish(placed)
-}
-
-fn shortest(set: &[String]) -> usize {
-    set.iter().map(|s| s.trim().chars().count()).min().unwrap_or(0)
-}
-
-fn shortest_placed(placed: &[Placed]) -> usize {
-    placed.iter().map(|p| p.literal.trim().chars().count()).min().unwrap_or(0)
 }
 
 /// The top-level alternatives of a regex (itself when it has none).
@@ -382,17 +375,19 @@ mod tests {
     }
 
     #[test]
-    fn alternatives_are_gated_on_the_literals_that_begin_them_unless_those_are_shorter() {
+    fn alternatives_are_gated_on_the_literals_that_begin_them_unless_required_ones_are_better() {
         let gate = |re| {
             gate_literals(re)
                 .map(|placed| placed.into_iter().map(|p| (p.literal, p.starts_match, p.at_start)).collect::<Vec<_>>())
         };
         let own = |l: &str, starts: bool, at_start: bool| (l.to_string(), starts, at_start);
-        // `follow`/`like` begin every match and are longer than `news`.
+        // `follow`/`subscribe` begin every match and are longer than `news`.
         assert_eq!(
-            gate(r"(?:follow|like) (?:\S+ ){0,3}news"),
-            Some(vec![own("follow", true, false), own("like", true, false)])
+            gate(r"(?:follow|subscribe) (?:\S+ ){0,3}news"),
+            Some(vec![own("follow", true, false), own("subscribe", true, false)])
         );
+        // As long, but two against one: `news` gates.
+        assert_eq!(gate(r"(?:join|like) (?:\S+ ){0,3}news"), Some(vec![own("news", false, false)]));
         // `we` is shorter than the required `rely on`: the required literal gates.
         assert_eq!(gate(r"we (?:\S+ )?rely on"), Some(vec![own("rely on", false, false)]));
         // Exact neighbours are multiplied out; each alternative decides for itself; an

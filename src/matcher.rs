@@ -3,16 +3,7 @@
 //! All literal phrases of all patterns, plus the literals that gate every regex (see
 //! [`crate::literals`]), are found by Aho-Corasick automata that scan a document's fully
 //! folded, normalized text once, in linear time (the folding is done by
-//! [`crate::normalize`]). A DFA is chosen while the phrase set is of a size where it pays (it
-//! was about twice as fast as the default NFA on real text), and the prefilter is switched off
-//! for large sets, where it costs more than it saves.
-//!
-//! The literals are split by script (see `Automata`): a document whose text is all ASCII is
-//! scanned by an automaton of the ASCII literals alone, one of Latin letters by an automaton
-//! of the literals below U+0280, and the literals of other scripts are only looked for around
-//! the chars of those scripts. Each automaton needs fewer byte classes than one over all
-//! literals, so its states are narrower: on the bench corpus the scan read a sixth fewer
-//! cache lines, the whole `scan` ran about 6 % faster and held 24 MB less.
+//! [`crate::normalize`]; the automata, split by script, are in `automata.rs`).
 //!
 //! A regex runs only on the blocks in which one of its literals was found, on that block's
 //! slice of the normalized text: never over whole documents. Where the literals found begin
@@ -41,7 +32,7 @@
 //!   rather than of its best part: regex runs fell by half, but the extra literals are
 //!   common words that tripled the literal hits to handle, which cost as much as was saved;
 //! - anchored tries on every beginning literal, however short: `i` and `we` found 2.2
-//!   million times in 28 MB made `scan` 30 % slower;
+//!   million times in 28 MB made `scan` about 40 % slower;
 //! - capping literal length, splitting ASCII from non-ASCII literals, the contiguous NFA.
 //!
 //! Why a wholly different engine would be needed to scan at ripgrep's speed: with the regex
@@ -49,22 +40,21 @@
 //! ~4,300 literals are short common words (`your`, `more`, `like`, `try`) found 190,000 times
 //! in 28 MB, against 2,600 finds of the 2,017 phrases, and they slow the automaton scan from
 //! 330 MB/s (phrases alone) to about 200 MB/s; the regex tries and runs they wake come on top.
+use crate::automata::Automata;
 use crate::error::PatternError;
 use crate::literals::gate_literals;
 use crate::normalize::{ceil_char_boundary, floor_char_boundary, Normalized};
 use crate::pattern::{Limits, PatternSet};
 use crate::segment::Block;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
 use regex_automata::{meta, Anchored, Input};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Above this many literals the DFA's memory outweighs its speed.
-const DFA_MAX_LITERALS: usize = 20_000;
-/// Above this many literals the prefilter slows the scan down.
-const PREFILTER_MAX_LITERALS: usize = 64;
-
+/// Most anchored tries of one regex in one block; with more, the block is searched once.
+/// Each try may read to the end of the block (`a+b` tried at every `a` of a line of them),
+/// so this keeps the work within a constant of one search, which is linear.
+const MAX_ANCHORED_TRIES: usize = 8;
 /// A pattern found in a document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Hit {
@@ -128,100 +118,6 @@ fn compile_search_regex(source: &str, size_limit: usize) -> Result<meta::Regex, 
         .syntax(regex_automata::util::syntax::Config::new().utf8(true).case_insensitive(true))
         .build(&crate::normalize::fold_regex_letters(source))
         .map_err(Box::new)
-}
-
-/// First UTF-8 lead byte of the chars from U+0280 up: below it lie ASCII and the Latin
-/// letters of Latin-1 and Latin Extended-A and -B, all the patterns' European languages use.
-const LATIN_END_LEAD: u8 = 0xCA;
-
-/// An automaton over some of the literals.
-struct LiteralAutomaton {
-    automaton: AhoCorasick,
-    /// Index in [`Matcher::entries`] of each of its literals, by automaton pattern id.
-    literals: Vec<usize>,
-    /// Length in bytes of its longest literal.
-    max_len: usize,
-}
-
-impl LiteralAutomaton {
-    fn build(literals: &[String], keep: impl Fn(&str) -> bool) -> Result<Option<Self>, PatternError> {
-        let (ids, kept): (Vec<usize>, Vec<&String>) = literals.iter().enumerate().filter(|(_, l)| keep(l)).unzip();
-        if kept.is_empty() {
-            return Ok(None);
-        }
-        let max_len = kept.iter().map(|l| l.len()).max().unwrap_or(0);
-        Ok(Some(LiteralAutomaton { automaton: build_automaton(&kept)?, literals: ids, max_len }))
-    }
-
-    /// Pushes every occurrence of its literals in `text[range]` as (start, end, literal).
-    fn scan(&self, text: &str, range: std::ops::Range<usize>, found: &mut Vec<(usize, usize, usize)>) {
-        let from = range.start;
-        for m in self.automaton.find_overlapping_iter(&text[range]) {
-            found.push((from + m.start(), from + m.end(), self.literals[m.pattern().as_usize()]));
-        }
-    }
-}
-
-/// The literals split by script, so that a document is scanned by an automaton of only the
-/// literals that can occur in it. A literal with a byte the document lacks cannot occur in
-/// it, and the literals of many scripts need many byte classes: about 150, which doubles the
-/// width of every DFA state over the ~100 of ASCII and Latin letters, and the scan of English
-/// text was 1.2x as fast without them (1.5x with the ASCII literals alone, on ASCII text).
-struct Automata {
-    /// The ASCII literals, for documents whose normalized text is all ASCII.
-    ascii: Option<LiteralAutomaton>,
-    /// The literals of chars below U+0280 (ASCII ones included), for documents of such chars.
-    latin: Option<LiteralAutomaton>,
-    /// The literals with a char from U+0280 up, scanned after `latin` where such chars occur.
-    other: Option<LiteralAutomaton>,
-}
-
-impl Automata {
-    fn build(literals: &[String]) -> Result<Self, PatternError> {
-        let is_latin = |l: &str| l.bytes().all(|b| b < LATIN_END_LEAD);
-        Ok(Automata {
-            ascii: LiteralAutomaton::build(literals, |l| l.is_ascii())?,
-            latin: LiteralAutomaton::build(literals, is_latin)?,
-            other: LiteralAutomaton::build(literals, |l| !is_latin(l))?,
-        })
-    }
-
-    /// Every occurrence of a literal in `text`, as (start, end, literal index).
-    fn occurrences(&self, text: &str) -> Vec<(usize, usize, usize)> {
-        let mut found = Vec::new();
-        let top = text.bytes().max().unwrap_or(0);
-        let main = if top < 0x80 { &self.ascii } else { &self.latin };
-        if let Some(main) = main {
-            main.scan(text, 0..text.len(), &mut found);
-        }
-        if top >= LATIN_END_LEAD {
-            if let Some(other) = &self.other {
-                // Each of its literals holds a char from U+0280 up: it lies within its
-                // longest length of one. Mostly Latin text with a few symbols (bullets, €,
-                // emoji) is then scanned around those alone.
-                for window in windows_around_high_chars(text, other.max_len) {
-                    other.scan(text, window, &mut found);
-                }
-            }
-        }
-        found
-    }
-}
-
-/// Disjoint ranges of `text`, on char boundaries, holding every substring of at most `len`
-/// bytes that contains a char from U+0280 up.
-fn windows_around_high_chars(text: &str, len: usize) -> Vec<std::ops::Range<usize>> {
-    let mut windows: Vec<std::ops::Range<usize>> = Vec::new();
-    let high = text.bytes().enumerate().filter(|&(_, b)| b >= LATIN_END_LEAD).map(|(i, _)| i);
-    for at in high {
-        let start = floor_char_boundary(text, at.saturating_sub(len.saturating_sub(1)));
-        let end = ceil_char_boundary(text, (at + len).min(text.len()));
-        match windows.last_mut() {
-            Some(last) if start <= last.end => last.end = last.end.max(end),
-            _ => windows.push(start..end),
-        }
-    }
-    windows
 }
 
 /// The compiled matcher for a [`PatternSet`]. Immutable and shared across threads.
@@ -299,13 +195,11 @@ impl Matcher {
     /// and whose blocks are `blocks` (sorted, disjoint). Hits are sorted by block, then position.
     pub fn find(&self, text: &str, norm: &Normalized, blocks: &[Block]) -> Vec<Hit> {
         let mut hits = Vec::new();
-        let mut regex_candidates: Vec<(usize, usize)> = Vec::new();
-        // (block, regex, normalized offset) where an anchored regex is tried.
-        let mut regex_starts: Vec<(usize, usize, usize)> = Vec::new();
+        let mut work = RegexWork::default();
         let normalized = norm.as_str();
-        for (m_start, m_end, literal) in self.automata.occurrences(normalized) {
+        self.automata.for_each_occurrence(normalized, |m_start, m_end, literal| {
             let start = norm.map().start(m_start, text);
-            let Some(block) = block_at(blocks, start) else { continue };
+            let Some(block) = block_at(blocks, start) else { return };
             for entry in &self.entries[literal] {
                 match *entry {
                     Entry::Phrase { pattern, word_start, word_end } => {
@@ -326,29 +220,23 @@ impl Matcher {
                             continue;
                         }
                         if starts_match {
-                            regex_starts.push((block, regex, m_start));
+                            work.try_at(block, regex, m_start);
                         } else {
-                            regex_candidates.push((block, regex));
+                            work.search(block, regex);
                         }
                     }
                 }
             }
-        }
+        });
         for &r in &self.unanchored {
-            regex_candidates.extend((0..blocks.len()).map(|b| (b, r)));
+            (0..blocks.len()).for_each(|b| work.search(b, r));
         }
-        regex_candidates.sort_unstable();
-        regex_candidates.dedup();
-        for &(b, r) in &regex_candidates {
+        let RegexWork { searches, tries, .. } = work.finish();
+        for &(b, r) in &searches {
             self.run_regex(&self.regexes[r], text, norm, blocks[b], b, &mut hits);
         }
-        regex_starts.sort_unstable();
-        regex_starts.dedup();
-        for group in regex_starts.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+        for group in tries.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
             let (b, r, _) = group[0];
-            if regex_candidates.binary_search(&(b, r)).is_ok() {
-                continue; // searched over the whole block already
-            }
             let starts = group.iter().map(|&(_, _, at)| at);
             self.try_regex_at(&self.regexes[r], text, norm, blocks[b], b, starts, &mut hits);
         }
@@ -413,19 +301,63 @@ impl Matcher {
     }
 }
 
-fn build_automaton(literals: &[&String]) -> Result<AhoCorasick, PatternError> {
-    let mut builder = AhoCorasick::builder();
-    builder.match_kind(MatchKind::Standard).prefilter(literals.len() <= PREFILTER_MAX_LITERALS);
-    if literals.len() <= DFA_MAX_LITERALS {
-        if let Ok(dfa) = builder.kind(Some(AhoCorasickKind::DFA)).build(literals) {
-            return Ok(dfa);
+/// The regex work a document's literals call for: blocks to search with a regex, and
+/// places in blocks to try one at. Both lists grow with every literal found, and a literal
+/// can be found at every byte (`$` in a line of `$$$…`), so they are compacted whenever they
+/// have doubled: their size stays within a small multiple of what remains after dedup.
+#[derive(Default)]
+struct RegexWork {
+    /// (block, regex) to search over the whole block.
+    searches: Vec<(usize, usize)>,
+    /// (block, regex, normalized offset) to try the regex at, anchored.
+    tries: Vec<(usize, usize, usize)>,
+    /// Compact when `searches.len() + tries.len()` reaches this.
+    compact_at: usize,
+}
+
+impl RegexWork {
+    const MIN_COMPACT_AT: usize = 1024;
+
+    fn search(&mut self, block: usize, regex: usize) {
+        if self.searches.last() != Some(&(block, regex)) {
+            self.searches.push((block, regex));
+            self.maybe_compact();
         }
     }
-    builder
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .build(literals)
-        .or_else(|_| builder.kind(None).build(literals))
-        .map_err(|e| PatternError::limit(format!("cannot build the phrase automaton: {e}")))
+
+    fn try_at(&mut self, block: usize, regex: usize, at: usize) {
+        self.tries.push((block, regex, at));
+        self.maybe_compact();
+    }
+
+    fn maybe_compact(&mut self) {
+        if self.searches.len() + self.tries.len() >= self.compact_at.max(Self::MIN_COMPACT_AT) {
+            self.compact();
+            self.compact_at = 2 * (self.searches.len() + self.tries.len());
+        }
+    }
+
+    /// Sorts and dedups both lists; a regex tried more than [`MAX_ANCHORED_TRIES`] times in a
+    /// block is searched there instead, and tries in blocks searched anyway are dropped.
+    fn compact(&mut self) {
+        self.tries.sort_unstable();
+        self.tries.dedup();
+        for group in self.tries.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+            if group.len() > MAX_ANCHORED_TRIES {
+                self.searches.push((group[0].0, group[0].1));
+            }
+        }
+        self.searches.sort_unstable();
+        self.searches.dedup();
+        let searches = &self.searches;
+        self.tries.retain(|&(b, r, _)| searches.binary_search(&(b, r)).is_err());
+    }
+
+    /// The work left, both lists sorted.
+    fn finish(mut self) -> Self {
+        self.compact();
+        self
+    }
 }
 
 /// Records a regex match (normalized offsets `range`) unless it is empty or, like a phrase,
@@ -545,6 +477,23 @@ examples = ["Donate"]
     }
 
     #[test]
+    fn regex_work_stays_small_and_turns_many_tries_into_one_search() {
+        let mut work = RegexWork::default();
+        let mut largest = 0;
+        for at in 0..100_000 {
+            work.try_at(0, 7, at);
+            work.search(1, 3);
+            work.search(1, 4);
+            work.try_at(2, 5, at % 3);
+            largest = largest.max(work.searches.len() + work.tries.len());
+        }
+        assert!(largest <= 2 * RegexWork::MIN_COMPACT_AT, "{largest}");
+        let RegexWork { searches, tries, .. } = work.finish();
+        assert_eq!(searches, vec![(0, 7), (1, 3), (1, 4)]);
+        assert_eq!(tries, vec![(2, 5, 0), (2, 5, 1), (2, 5, 2)]);
+    }
+
+    #[test]
     fn literals_of_every_script_are_found_in_documents_of_any_mix() {
         let s = set(r#"
 [[pattern]]
@@ -558,18 +507,6 @@ examples = ["x"]
         assert_eq!(found("Jetzt spenden für uns, donate today"), vec!["spenden für", "donate today"]);
         assert_eq!(found("Donate today or give €5 • news"), vec!["Donate today", "€5", "• news"]);
         assert_eq!(found("请支持我们 donate today"), vec!["支持我们", "donate today"]);
-    }
-
-    #[test]
-    fn windows_cover_every_short_substring_around_high_chars() {
-        let text = "abc € defghij • k 支持xyz";
-        let windows = windows_around_high_chars(text, 4);
-        assert!(windows.windows(2).all(|w| w[0].end < w[1].start), "{windows:?}");
-        for (at, c) in text.char_indices().filter(|(_, c)| *c as u32 >= 0x280) {
-            let covering = windows.iter().find(|w| w.contains(&at)).expect("a window around each high char");
-            assert!(covering.start <= at.saturating_sub(3) && covering.end >= (at + 4).min(text.len()), "{c}");
-        }
-        assert!(windows_around_high_chars("plain ascii and café", 8).is_empty());
     }
 
     #[test]

@@ -193,16 +193,7 @@ fn factor(hir: &Hir) -> Option<Factor> {
         HirKind::Repetition(rep) if rep.min == 1 && rep.max == Some(1) => factor(&rep.sub),
         HirKind::Repetition(rep) if rep.min >= 1 => factor(&rep.sub).map(|f| Factor { exact: false, ..f }),
         HirKind::Concat(subs) => concat_factor(subs),
-        HirKind::Alternation(subs) => {
-            let mut all = Factor { set: Vec::new(), prefix: true, exact: true };
-            for sub in subs {
-                let f = factor(sub)?;
-                all.set.extend(f.set);
-                all.prefix &= f.prefix;
-                all.exact &= f.exact;
-            }
-            Some(all)
-        }
+        HirKind::Alternation(subs) => union(subs, factor),
         _ => None,
     }
 }
@@ -250,15 +241,7 @@ fn prefix_factor(hir: &Hir) -> Option<Factor> {
         HirKind::Capture(cap) => prefix_factor(&cap.sub),
         HirKind::Repetition(rep) if rep.min == 1 && rep.max == Some(1) => prefix_factor(&rep.sub),
         HirKind::Repetition(rep) if rep.min >= 1 => prefix_factor(&rep.sub).map(|f| Factor { exact: false, ..f }),
-        HirKind::Alternation(subs) => {
-            let mut all = Factor { set: Vec::new(), prefix: true, exact: true };
-            for sub in subs {
-                let f = prefix_factor(sub)?;
-                all.set.extend(f.set);
-                all.exact &= f.exact;
-            }
-            Some(all)
-        }
+        HirKind::Alternation(subs) => union(subs, prefix_factor),
         HirKind::Concat(subs) => {
             let mut parts = subs.iter().filter(|sub| !is_zero_width(sub));
             let mut run = prefix_factor(parts.next()?)?;
@@ -277,6 +260,19 @@ fn prefix_factor(hir: &Hir) -> Option<Factor> {
         }
         _ => None,
     }
+}
+
+/// The factor of an alternation: every branch must have one (`each` of it), and the union
+/// holds only what all of them promise.
+fn union(branches: &[Hir], each: fn(&Hir) -> Option<Factor>) -> Option<Factor> {
+    let mut all = Factor { set: Vec::new(), prefix: true, exact: true };
+    for branch in branches {
+        let f = each(branch)?;
+        all.set.extend(f.set);
+        all.prefix &= f.prefix;
+        all.exact &= f.exact;
+    }
+    Some(all)
 }
 
 fn cross(left: &[String], right: &[String]) -> Vec<String> {

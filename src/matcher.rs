@@ -232,13 +232,14 @@ impl Matcher {
             (0..blocks.len()).for_each(|b| work.search(b, r));
         }
         let RegexWork { searches, tries, .. } = work.finish();
+        let view = |index: usize| BlockView { text, norm, block: blocks[index], index };
         for &(b, r) in &searches {
-            self.run_regex(&self.regexes[r], text, norm, blocks[b], b, &mut hits);
+            self.run_regex(&self.regexes[r], view(b), &mut hits);
         }
         for group in tries.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
             let (b, r, _) = group[0];
             let starts = group.iter().map(|&(_, _, at)| at);
-            self.try_regex_at(&self.regexes[r], text, norm, blocks[b], b, starts, &mut hits);
+            self.try_regex_at(&self.regexes[r], view(b), starts, &mut hits);
         }
         hits.sort_unstable();
         hits.dedup();
@@ -247,19 +248,11 @@ impl Matcher {
 
     /// Runs one regex on the normalized text of one block (the regex folds ASCII case itself,
     /// the normalization did the rest).
-    fn run_regex(
-        &self,
-        compiled: &CompiledRegex,
-        text: &str,
-        norm: &Normalized,
-        block: Block,
-        index: usize,
-        hits: &mut Vec<Hit>,
-    ) {
+    fn run_regex(&self, compiled: &CompiledRegex, view: BlockView, hits: &mut Vec<Hit>) {
         let Some(regex) = compiled.get(self.regex_size) else { return };
-        let (from, to) = block_search_range(norm, block);
-        for m in regex.find_iter(&norm.as_str()[from..to]) {
-            push_regex_hit(text, norm, block, index, compiled.pattern, from + m.start()..from + m.end(), hits);
+        let (from, to) = view.search_range();
+        for m in regex.find_iter(&view.norm.as_str()[from..to]) {
+            view.push_regex_hit(compiled.pattern, from + m.start()..from + m.end(), hits);
         }
     }
 
@@ -268,20 +261,16 @@ impl Matcher {
     /// block holds none of its other literals: every match then starts at one of them, and a
     /// match hides the starts it covers. (One starting mid-word, which is never reported, is
     /// not tried, so it hides nothing.)
-    #[allow(clippy::too_many_arguments)]
     fn try_regex_at(
         &self,
         compiled: &CompiledRegex,
-        text: &str,
-        norm: &Normalized,
-        block: Block,
-        index: usize,
+        view: BlockView,
         starts: impl Iterator<Item = usize>,
         hits: &mut Vec<Hit>,
     ) {
         let Some(regex) = compiled.get(self.regex_size) else { return };
-        let (from, to) = block_search_range(norm, block);
-        let haystack = &norm.as_str()[from..to];
+        let (from, to) = view.search_range();
+        let haystack = &view.norm.as_str()[from..to];
         let mut next = from;
         for at in starts.filter(|&at| at < to) {
             if at < next {
@@ -290,7 +279,7 @@ impl Matcher {
             let input = Input::new(haystack).range(at - from..).anchored(Anchored::Yes);
             if let Some(m) = regex.search(&input) {
                 next = from + m.end();
-                push_regex_hit(text, norm, block, index, compiled.pattern, from + m.start()..next, hits);
+                view.push_regex_hit(compiled.pattern, from + m.start()..next, hits);
             }
         }
     }
@@ -360,32 +349,37 @@ impl RegexWork {
     }
 }
 
-/// Records a regex match (normalized offsets `range`) unless it is empty or, like a phrase,
-/// starts in the middle of a word of a spaced script.
-fn push_regex_hit(
-    text: &str,
-    norm: &Normalized,
+/// One block of a document, as a regex sees it.
+#[derive(Clone, Copy)]
+struct BlockView<'a> {
+    text: &'a str,
+    norm: &'a Normalized,
     block: Block,
+    /// Index of the block in the document.
     index: usize,
-    pattern: usize,
-    range: std::ops::Range<usize>,
-    hits: &mut Vec<Hit>,
-) {
-    let normalized = norm.as_str();
-    let mid_word = needs_boundary(normalized[..range.start].chars().next_back())
-        && needs_boundary(normalized[range.start..].chars().next());
-    if range.is_empty() || mid_word {
-        return;
-    }
-    let start = norm.map().start(range.start, text).clamp(block.start, block.end);
-    let end = norm.map().end(range.end, text).clamp(start, block.end);
-    hits.push(Hit { block: index, start, end, pattern });
 }
 
-/// The normalized text a regex sees of `block`: from [`block_search_start`] to its end.
-fn block_search_range(norm: &Normalized, block: Block) -> (usize, usize) {
-    let from = block_search_start(norm, block);
-    (from, ceil_char_boundary(norm.as_str(), norm.map().to_normalized(block.end)).max(from))
+impl BlockView<'_> {
+    /// The normalized text a regex sees of the block: from [`block_search_start`] to its end.
+    fn search_range(&self) -> (usize, usize) {
+        let from = block_search_start(self.norm, self.block);
+        (from, ceil_char_boundary(self.norm.as_str(), self.norm.map().to_normalized(self.block.end)).max(from))
+    }
+
+    /// Records a regex match (normalized offsets `range`) unless it is empty or, like a
+    /// phrase, starts in the middle of a word of a spaced script.
+    fn push_regex_hit(&self, pattern: usize, range: std::ops::Range<usize>, hits: &mut Vec<Hit>) {
+        let normalized = self.norm.as_str();
+        let mid_word = needs_boundary(normalized[..range.start].chars().next_back())
+            && needs_boundary(normalized[range.start..].chars().next());
+        if range.is_empty() || mid_word {
+            return;
+        }
+        let (block, map) = (self.block, self.norm.map());
+        let start = map.start(range.start, self.text).clamp(block.start, block.end);
+        let end = map.end(range.end, self.text).clamp(start, block.end);
+        hits.push(Hit { block: self.index, start, end, pattern });
+    }
 }
 
 /// Where a regex's search of `block` starts in the normalized text.
@@ -536,10 +530,11 @@ examples = ["支持我们"]
             if let Some(source) = &pattern.regex {
                 let regex = compile_regex(source, 1 << 20).unwrap();
                 for (b, block) in blocks.iter().enumerate() {
-                    let (from, to) = block_search_range(&norm, *block);
+                    let view = BlockView { text, norm: &norm, block: *block, index: b };
+                    let (from, to) = view.search_range();
                     let mut found = Vec::new();
                     for m in regex.find_iter(&norm.as_str()[from..to]) {
-                        push_regex_hit(text, &norm, *block, b, index, from + m.start()..from + m.end(), &mut found);
+                        view.push_regex_hit(index, from + m.start()..from + m.end(), &mut found);
                     }
                     hits.extend(found.into_iter().map(|h| (h.start, h.end, h.pattern)));
                 }

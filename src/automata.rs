@@ -29,7 +29,8 @@ const LATIN_END_LEAD: u8 = 0xCA;
 /// An automaton over some of the literals.
 struct LiteralAutomaton {
     automaton: AhoCorasick,
-    /// Index in the list the automata were built from of each of its literals, by automaton pattern id.
+    /// For each automaton pattern id, the index of that literal in the list the automata were
+    /// built from.
     literals: Vec<usize>,
     /// Length in bytes of its longest literal.
     max_len: usize,
@@ -54,11 +55,7 @@ impl LiteralAutomaton {
     }
 }
 
-/// The literals split by script, so that a document is scanned by an automaton of only the
-/// literals that can occur in it. A literal with a byte the document lacks cannot occur in
-/// it, and the literals of many scripts need many byte classes: about 150, which doubles the
-/// width of every DFA state over the ~100 of ASCII and Latin letters, and the scan of English
-/// text was 1.2x as fast without them (1.5x with the ASCII literals alone, on ASCII text).
+/// All the literals, split by script (see the module docs).
 pub(crate) struct Automata {
     /// The ASCII literals, for documents whose normalized text is all ASCII.
     ascii: Option<LiteralAutomaton>,

@@ -32,8 +32,6 @@ struct LiteralAutomaton {
     /// For each automaton pattern id, the index of that literal in the list the automata were
     /// built from.
     literals: Vec<usize>,
-    /// Length in bytes of its longest literal.
-    max_len: usize,
 }
 
 impl LiteralAutomaton {
@@ -42,8 +40,7 @@ impl LiteralAutomaton {
         if kept.is_empty() {
             return Ok(None);
         }
-        let max_len = kept.iter().map(|l| l.len()).max().unwrap_or(0);
-        Ok(Some(LiteralAutomaton { automaton: build_automaton(&kept)?, literals: ids, max_len }))
+        Ok(Some(LiteralAutomaton { automaton: build_automaton(&kept)?, literals: ids }))
     }
 
     /// Calls `found(start, end, literal)` for every occurrence of its literals in `text[range]`.
@@ -88,7 +85,7 @@ impl Automata {
                 // Each of its literals holds a char from U+0280 up: it lies within its
                 // longest length of one. Mostly Latin text with a few symbols (bullets, €,
                 // emoji) is then scanned around those alone.
-                for window in windows_around_high_chars(text, other.max_len) {
+                for window in windows_around_high_chars(text, other.automaton.max_pattern_len()) {
                     other.scan(text, window, &mut found);
                 }
             }

@@ -1,8 +1,9 @@
 //! Required literals of a regex: strings of which every match must contain at least one.
 //!
 //! Regexes are too slow to run over whole documents (a Unicode `\b` runs at about 1 MB/s), so
-//! the matcher puts a regex's required literals into the one phrase automaton and runs the
-//! regex only on the blocks where one of them occurs. Pattern authors never list these
+//! the matcher puts a regex's required literals into the phrase automata and runs the regex
+//! only on the blocks where one of them occurs, or only at them where they begin every match
+//! ([`gate_literals`]). Pattern authors never list these
 //! literals: they are derived from the regex syntax tree here. A regex with no derivable
 //! literal still works, but runs on every block; `patterns lint` reports it.
 //!
@@ -31,11 +32,12 @@ pub fn gate_literals(regex: &str) -> Option<Vec<Placed>> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(regex).ok()?;
     let mut placed = Vec::new();
     for alternative in alternatives(&hir) {
-        let required = required(alternative).map(|(set, _)| set);
+        let required = required(alternative);
         let beginning = prefix_factor(alternative).map(|f| f.set);
         let at_start = starts_at_text_start(alternative);
+        let no_worse = |set: &[String]| required.as_ref().map_or(true, |(r, _)| score(set) >= score(r));
         match beginning {
-            Some(set) if at_start || required.as_ref().map_or(true, |r| score(&set) >= score(r)) => {
+            Some(set) if at_start || no_worse(&set) => {
                 placed.extend(set.iter().map(|s| Placed {
                     literal: fold_phrase(s),
                     word_start: true,
@@ -43,10 +45,20 @@ pub fn gate_literals(regex: &str) -> Option<Vec<Placed>> {
                     starts_match: true,
                 }));
             }
-            _ => placed.extend(placed_literals(alternative)?),
+            _ => placed.extend(place_required(alternative, required?)),
         }
     }
     finish(placed)
+}
+
+/// Whether every match of `regex` starts at the start of the text searched (each of its
+/// alternatives begins with `^`): such a regex fails at once where it does not apply, so it
+/// is cheap to run whatever wakes it.
+pub fn anchored_at_start(regex: &str) -> bool {
+    regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(regex)
+        .is_ok_and(|hir| alternatives(&hir).into_iter().all(starts_at_text_start))
 }
 
 /// The top-level alternatives of a regex (itself when it has none).
@@ -55,12 +67,6 @@ fn alternatives(hir: &Hir) -> Vec<&Hir> {
         HirKind::Alternation(branches) => branches.iter().collect(),
         _ => vec![hir],
     }
-}
-
-/// The best set of required literals of `regex`, folded like phrases, or `None` when no
-/// factor of the regex is required.
-pub fn required_literals(regex: &str) -> Option<Vec<String>> {
-    required_literals_at(regex).map(|placed| placed.into_iter().map(|p| p.literal).collect())
 }
 
 /// A required literal and where it stands in the matches it can be part of.
@@ -81,11 +87,15 @@ pub struct Placed {
     pub starts_match: bool,
 }
 
-/// Like [`required_literals`], also telling where the literals stand in every match. Sorted by
+/// The best set of required literals of each top-level alternative of `regex`, folded like
+/// phrases and placed, or `None` when some alternative has no required factor. Sorted by
 /// literal, each literal once.
 pub fn required_literals_at(regex: &str) -> Option<Vec<Placed>> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(regex).ok()?;
-    let placed = alternatives(&hir).into_iter().map(placed_literals).collect::<Option<Vec<_>>>()?;
+    let placed = alternatives(&hir)
+        .into_iter()
+        .map(|alternative| Some(place_required(alternative, required(alternative)?)))
+        .collect::<Option<Vec<_>>>()?;
     finish(placed.into_iter().flatten().collect())
 }
 
@@ -108,20 +118,17 @@ fn finish(mut placed: Vec<Placed>) -> Option<Vec<Placed>> {
     Some(placed)
 }
 
-/// The best required set of one alternative, folded and placed.
-fn placed_literals(hir: &Hir) -> Option<Vec<Placed>> {
-    let (set, prefix) = required(hir)?;
+/// The best required set of one alternative (what [`required`] found of it), folded and placed.
+fn place_required(hir: &Hir, (set, prefix): (Vec<String>, bool)) -> Vec<Placed> {
     let anchored = prefix && starts_at_text_start(hir);
-    Some(
-        set.iter()
-            .map(|s| Placed {
-                literal: fold_phrase(s),
-                word_start: prefix || s.starts_with(char::is_whitespace),
-                at_start: anchored,
-                starts_match: false,
-            })
-            .collect(),
-    )
+    set.iter()
+        .map(|s| Placed {
+            literal: fold_phrase(s),
+            word_start: prefix || s.starts_with(char::is_whitespace),
+            at_start: anchored,
+            starts_match: false,
+        })
+        .collect()
 }
 
 /// Capture groups around the whole regex change nothing it requires.
@@ -287,7 +294,7 @@ mod tests {
     use super::*;
 
     fn lits(re: &str) -> Option<Vec<String>> {
-        required_literals(re)
+        required_literals_at(re).map(|placed| placed.into_iter().map(|p| p.literal).collect())
     }
 
     #[test]
@@ -399,6 +406,14 @@ mod tests {
         );
         // An alternative with neither has no gate.
         assert_eq!(gate(r"donate|\w+"), None);
+    }
+
+    #[test]
+    fn regexes_anchored_at_the_start_in_every_alternative_are_told_apart() {
+        assert!(anchored_at_start(r"^(?:\$|€) ?\d+$"));
+        assert!(anchored_at_start(r"^read more|^see more"));
+        assert!(!anchored_at_start(r"^read more|see more"));
+        assert!(!anchored_at_start(r"(?m)^read more"));
     }
 
     #[test]

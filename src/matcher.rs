@@ -47,7 +47,6 @@ use crate::literals::gate_literals;
 use crate::normalize::{ceil_char_boundary, floor_char_boundary, Normalized};
 use crate::pattern::{Limits, PatternSet};
 use crate::segment::Block;
-use regex::{Regex, RegexBuilder};
 use regex_automata::{meta, Anchored, Input};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -93,22 +92,15 @@ struct CompiledRegex {
 
 impl CompiledRegex {
     fn get(&self, size_limit: usize) -> Option<&meta::Regex> {
-        self.regex.get_or_init(|| compile_search_regex(&self.source, size_limit).ok()).as_ref()
+        self.regex.get_or_init(|| compile_regex(&self.source, size_limit).ok()).as_ref()
     }
 }
 
 /// Compiles a pattern's regex the way the matcher runs it: letters folded like the
-/// normalized text, ASCII case ignored, under the size limit.
-pub fn compile_regex(source: &str, size_limit: usize) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(&crate::normalize::fold_regex_letters(source))
-        .case_insensitive(true)
-        .size_limit(size_limit)
-        .build()
-}
-
-/// [`compile_regex`] as the lower-level regex that can also be tried anchored at one position;
-/// the configuration is the one `regex::RegexBuilder` gives, so both match alike.
-fn compile_search_regex(source: &str, size_limit: usize) -> Result<meta::Regex, Box<meta::BuildError>> {
+/// normalized text, ASCII case ignored, under the size limit. The configuration is the one
+/// `regex::RegexBuilder` gives; the lower-level regex is used because it can also be tried
+/// anchored at one position.
+pub fn compile_regex(source: &str, size_limit: usize) -> Result<meta::Regex, Box<meta::BuildError>> {
     meta::Builder::new()
         .configure(
             meta::Config::new()
@@ -202,10 +194,11 @@ impl Matcher {
         self.automata.for_each_occurrence(normalized, |m_start, m_end, literal| {
             let start = norm.map().start(m_start, text);
             let Some(block) = block_at(blocks, start) else { return };
+            let after_word_char = needs_boundary(normalized[..m_start].chars().next_back());
             for entry in &self.entries[literal] {
                 match *entry {
                     Entry::Phrase { pattern, word_start, word_end } => {
-                        if word_start && needs_boundary(normalized[..m_start].chars().next_back()) {
+                        if word_start && after_word_char {
                             continue;
                         }
                         if word_end && needs_boundary(normalized[m_end..].chars().next()) {
@@ -218,7 +211,7 @@ impl Matcher {
                         if at_start && m_start != block_search_start(norm, blocks[block]) {
                             continue;
                         }
-                        if word_start && needs_boundary(normalized[..m_start].chars().next_back()) {
+                        if word_start && after_word_char {
                             continue;
                         }
                         if starts_match {

@@ -204,9 +204,12 @@ fn check_regex(regex: &str, limits: &Limits, regex_check: RegexCheck) -> Result<
     if regex_check == RegexCheck::Trusted {
         return Ok(());
     }
-    crate::matcher::compile_regex(regex, limits.regex_size).map(|_| ()).map_err(|e| match e {
-        regex::Error::CompiledTooBig(limit) => format!("regex is too large (compiled size over {limit} bytes)"),
-        other => format!("invalid regex: {other}"),
+    crate::matcher::compile_regex(regex, limits.regex_size).map(|_| ()).map_err(|e| {
+        match (e.size_limit(), e.syntax_error()) {
+            (Some(limit), _) => format!("regex is too large (compiled size over {limit} bytes)"),
+            (None, Some(syntax)) => format!("invalid regex: {syntax}"),
+            (None, None) => format!("invalid regex: {e}"),
+        }
     })
 }
 

@@ -4,7 +4,7 @@
 //! duplicated or shadowed phrases, phrases so short they fire on ordinary words, regexes
 //! that would run on every block, examples the pattern does not even match, and patterns
 //! with too few examples to be reviewed.
-use crate::literals::{required_literals, MIN_USEFUL_LEN};
+use crate::literals::{anchored_at_start, gate_literals, MIN_USEFUL_LEN};
 use crate::normalize::fold_phrase;
 use crate::pattern::Pattern;
 use std::collections::HashMap;
@@ -27,9 +27,9 @@ fn is_unspaced(c: char) -> bool {
 }
 
 /// A literal too short to narrow down where a regex runs: under three chars, or a single
-/// char in scripts without spaces (where two chars already make a word). Regexes anchored at
-/// the start of the block (`^…`) fail at once where they do not apply, so short literals are
-/// fine there.
+/// char in scripts without spaces (where two chars already make a word). Literals of an
+/// alternative anchored at the start of the block (`^…`) only count there, and a regex
+/// anchored there as a whole fails at once elsewhere, so short literals are fine in both.
 fn is_short_literal(literal: &str) -> bool {
     let chars = literal.chars().count();
     if literal.chars().all(is_unspaced) {
@@ -97,17 +97,25 @@ pub fn lint(patterns: &[Pattern], examples_hit: impl Fn(usize, &str) -> bool) ->
             }
         }
         if let Some(regex) = &p.regex {
-            match required_literals(regex) {
+            // Judged on the literals the matcher gates the regex on; a regex anchored at the
+            // start of the block is cheap to run however often they wake it.
+            match gate_literals(regex) {
                 None => push(
                     p,
                     "regex-without-literal",
                     "the regex has no required literal, so it runs on every block; anchor it on a fixed word".into(),
                 ),
-                Some(lits) if !regex.starts_with('^') && lits.iter().any(|l| is_short_literal(l)) => push(
-                    p,
-                    "regex-short-literal",
-                    format!("the regex's required literals {lits:?} are very short; it will run on most blocks"),
-                ),
+                Some(gate)
+                    if !anchored_at_start(regex)
+                        && gate.iter().any(|g| !g.at_start && is_short_literal(&g.literal)) =>
+                {
+                    let lits: Vec<&str> = gate.iter().map(|g| g.literal.as_str()).collect();
+                    push(
+                        p,
+                        "regex-short-literal",
+                        format!("the regex's required literals {lits:?} are very short; it will run on most blocks"),
+                    )
+                }
                 Some(_) => {}
             }
         }
@@ -126,4 +134,33 @@ pub fn lint(patterns: &[Pattern], examples_hit: impl Fn(usize, &str) -> bool) ->
     out.sort_by(|a, b| a.location.cmp(&b.location).then(a.code.cmp(b.code)).then(a.message.cmp(&b.message)));
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::{parse_pattern_file, Limits};
+    use std::path::Path;
+
+    /// The `regex-…` lint codes of a pattern with `regex` and nothing else to complain about.
+    fn regex_codes(regex: &str) -> Vec<&'static str> {
+        let toml = format!(
+            "[[pattern]]\nid = \"en.donation.r\"\nregex = '{regex}'\nweight = 0.5\nexamples = [\"x\", \"y\"]\ncounter_examples = [\"z\"]\n"
+        );
+        let patterns = parse_pattern_file(Path::new("t"), Path::new("en/donation.toml"), &toml, &Limits::default())
+            .expect("pattern parses");
+        lint(&patterns, |_, _| true).into_iter().map(|l| l.code).filter(|c| c.starts_with("regex-")).collect()
+    }
+
+    #[test]
+    fn regexes_are_linted_on_the_literals_that_gate_them() {
+        assert_eq!(regex_codes(r"\w+ \d+"), vec!["regex-without-literal"]);
+        assert_eq!(regex_codes(r"\w+ at \w+"), vec!["regex-short-literal"]);
+        assert!(regex_codes(r"(?:follow|subscribe) \w+ at").is_empty());
+        // A short literal only counts at the start of the block where its alternative is
+        // anchored there; the other alternatives are judged on their own.
+        assert!(regex_codes(r"^at \w+").is_empty());
+        assert!(regex_codes(r"^(?:\w+ at|\w+ on) \w+").is_empty());
+        assert_eq!(regex_codes(r"^at \w+|\w+ on \w+"), vec!["regex-short-literal"]);
+    }
 }

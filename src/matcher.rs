@@ -41,7 +41,7 @@
 //! ~4,300 literals are short common words (`your`, `more`, `like`, `try`) found 190,000 times
 //! in 28 MB, against 2,600 finds of the 2,017 phrases, and they slow the automaton scan from
 //! 330 MB/s (phrases alone) to about 200 MB/s; the regex tries and runs they wake come on top.
-use crate::automata::Automata;
+use crate::automata::{Automata, StartAutomaton};
 use crate::error::PatternError;
 use crate::literals::gate_literals;
 use crate::normalize::{ceil_char_boundary, floor_char_boundary, Normalized};
@@ -74,12 +74,61 @@ pub struct Hit {
 enum Entry {
     /// A phrase of a pattern; the flags say whether word boundaries are checked at its ends.
     Phrase { pattern: usize, word_start: bool, word_end: bool },
-    /// A required literal of regex number `regex`; with `word_start`, an occurrence inside a
-    /// word cannot belong to a match, with `at_start` one past the start of its block cannot
-    /// (see [`crate::literals::Placed`]).
-    /// With `starts_match`, a match can start at this occurrence, and the regex is tried there
-    /// alone unless another literal of it asks for the whole block.
-    RegexLiteral { regex: usize, word_start: bool, at_start: bool, starts_match: bool },
+    /// A gate literal of a regex.
+    Gate(Gate),
+}
+
+/// A required literal of regex number `regex` (see [`crate::literals::Placed`]): with
+/// `word_start`, an occurrence inside a word cannot belong to a match; with `starts_match`, a
+/// match can start at this occurrence, and the regex is tried there alone unless another
+/// literal of it asks for the whole block. Literals that count only at the start of a block
+/// have their own automaton.
+#[derive(Clone, Copy, Debug)]
+struct Gate {
+    regex: usize,
+    word_start: bool,
+    starts_match: bool,
+}
+
+impl Gate {
+    /// Records the regex work this literal, found at normalized offset `at` of `block`,
+    /// calls for.
+    fn wake(self, work: &mut RegexWork, block: usize, at: usize, after_word_char: bool) {
+        if self.word_start && after_word_char {
+            return;
+        }
+        if self.starts_match {
+            work.try_at(block, self.regex, at);
+        } else {
+            work.search(block, self.regex);
+        }
+    }
+}
+
+/// Literals, each once, with what each stands for.
+struct LiteralTable<E> {
+    index: HashMap<String, usize>,
+    literals: Vec<String>,
+    entries: Vec<Vec<E>>,
+}
+
+impl<E> LiteralTable<E> {
+    fn new() -> Self {
+        LiteralTable { index: HashMap::new(), literals: Vec::new(), entries: Vec::new() }
+    }
+
+    fn add(&mut self, literal: String, entry: E) {
+        let i = match self.index.get(&literal) {
+            Some(&i) => i,
+            None => {
+                self.index.insert(literal.clone(), self.literals.len());
+                self.literals.push(literal);
+                self.entries.push(Vec::new());
+                self.literals.len() - 1
+            }
+        };
+        self.entries[i].push(entry);
+    }
 }
 
 struct CompiledRegex {
@@ -119,6 +168,10 @@ pub struct Matcher {
     automata: Automata,
     /// Entries per literal (a literal shared by several patterns has several).
     entries: Vec<Vec<Entry>>,
+    /// The gate literals that count only at the start of a block, found there alone.
+    start_automaton: Option<StartAutomaton>,
+    /// Gates per literal of `start_automaton`.
+    start_gates: Vec<Vec<Gate>>,
     regexes: Vec<CompiledRegex>,
     /// Size limit the regexes are compiled under.
     regex_size: usize,
@@ -146,17 +199,8 @@ fn needs_boundary(c: Option<char>) -> bool {
 impl Matcher {
     /// Compiles the automaton of `set`; its regexes compile on first use.
     pub fn new(set: &PatternSet, limits: &Limits) -> Result<Self, PatternError> {
-        let mut literal_index: HashMap<String, usize> = HashMap::new();
-        let mut literals: Vec<String> = Vec::new();
-        let mut entries: Vec<Vec<Entry>> = Vec::new();
-        let mut add = |literal: String, entry: Entry| {
-            let i = *literal_index.entry(literal.clone()).or_insert_with(|| {
-                literals.push(literal);
-                entries.push(Vec::new());
-                entries.len() - 1
-            });
-            entries[i].push(entry);
-        };
+        let mut main = LiteralTable::new();
+        let mut at_start = LiteralTable::new();
         let mut regexes = Vec::new();
         let mut unanchored = Vec::new();
         for (index, pattern) in set.patterns().iter().enumerate() {
@@ -164,7 +208,7 @@ impl Matcher {
                 let folded = crate::normalize::fold_phrase(phrase);
                 let word_start = needs_boundary(folded.chars().next());
                 let word_end = needs_boundary(folded.chars().next_back());
-                add(folded, Entry::Phrase { pattern: index, word_start, word_end });
+                main.add(folded, Entry::Phrase { pattern: index, word_start, word_end });
             }
             if let Some(source) = &pattern.regex {
                 let r = regexes.len();
@@ -173,16 +217,27 @@ impl Matcher {
                     Some(placed) => {
                         for p in placed {
                             let word_start = p.word_start && needs_boundary(p.literal.chars().next());
-                            let (at_start, starts_match) = (p.at_start, p.starts_match);
-                            add(p.literal, Entry::RegexLiteral { regex: r, word_start, at_start, starts_match });
+                            let gate = Gate { regex: r, word_start, starts_match: p.starts_match };
+                            if p.at_start {
+                                at_start.add(p.literal, gate);
+                            } else {
+                                main.add(p.literal, Entry::Gate(gate));
+                            }
                         }
                     }
                     None => unanchored.push(r),
                 }
             }
         }
-        let automata = Automata::build(&literals)?;
-        Ok(Matcher { automata, entries, regexes, regex_size: limits.regex_size, unanchored })
+        Ok(Matcher {
+            automata: Automata::build(&main.literals)?,
+            entries: main.entries,
+            start_automaton: StartAutomaton::build(&at_start.literals)?,
+            start_gates: at_start.entries,
+            regexes,
+            regex_size: limits.regex_size,
+            unanchored,
+        })
     }
 
     /// Finds every hit in `text`, whose normalized form (with `AsciiCase::Fold`) is `norm`
@@ -207,22 +262,11 @@ impl Matcher {
                         let end = norm.map().end(m_end, text).min(blocks[block].end).max(start);
                         hits.push(Hit { block, start, end, pattern });
                     }
-                    Entry::RegexLiteral { regex, word_start, at_start, starts_match } => {
-                        if at_start && m_start != block_search_start(norm, blocks[block]) {
-                            continue;
-                        }
-                        if word_start && after_word_char {
-                            continue;
-                        }
-                        if starts_match {
-                            work.try_at(block, regex, m_start);
-                        } else {
-                            work.search(block, regex);
-                        }
-                    }
+                    Entry::Gate(gate) => gate.wake(&mut work, block, m_start, after_word_char),
                 }
             }
         });
+        self.find_at_block_starts(text, norm, blocks, &mut work);
         for &r in &self.unanchored {
             (0..blocks.len()).for_each(|b| work.search(b, r));
         }
@@ -239,6 +283,26 @@ impl Matcher {
         hits.sort_unstable();
         hits.dedup();
         hits
+    }
+
+    /// Wakes the regexes whose literals that count only at a block's start begin one.
+    fn find_at_block_starts(&self, text: &str, norm: &Normalized, blocks: &[Block], work: &mut RegexWork) {
+        let Some(start_automaton) = &self.start_automaton else { return };
+        let normalized = norm.as_str();
+        for (index, &block) in blocks.iter().enumerate() {
+            let at = block_search_start(norm, block);
+            // The literal must lie in this block by its original offset, as one the main
+            // automata find must (an empty or collapsed block can share its start).
+            if block_at(blocks, norm.map().start(at, text)) != Some(index) {
+                continue;
+            }
+            let after_word_char = needs_boundary(normalized[..at].chars().next_back());
+            start_automaton.for_each_at(normalized, at, |_, literal| {
+                for gate in &self.start_gates[literal] {
+                    gate.wake(work, index, at, after_word_char);
+                }
+            });
+        }
     }
 
     /// Runs one regex on the normalized text of one block (the regex folds ASCII case itself,
@@ -277,11 +341,6 @@ impl Matcher {
                 view.push_regex_hit(compiled.pattern, from + m.start()..next, hits);
             }
         }
-    }
-
-    /// Number of literals in the automaton.
-    pub fn literal_count(&self) -> usize {
-        self.entries.len()
     }
 }
 

@@ -41,6 +41,7 @@ pub fn gate_literals(regex: &str) -> Option<Vec<Placed>> {
                 placed.extend(set.iter().map(|s| Placed {
                     literal: fold_phrase(s),
                     word_start: true,
+                    word_end: s.ends_with(char::is_whitespace),
                     at_start,
                     starts_match: true,
                 }));
@@ -78,6 +79,9 @@ pub struct Placed {
     /// literal starts the match, or follows a space in the regex). Found in the middle of a
     /// word, it cannot be part of a match that starts at a word boundary.
     pub word_start: bool,
+    /// True when, in every match, a space follows it (the regex has one right after it,
+    /// which folding trims off): found followed by a word char, it cannot be part of a match.
+    pub word_end: bool,
     /// True when every match it can be part of starts with it at the start of the text
     /// searched (its alternative begins with `^`); found anywhere else, it cannot belong to
     /// a match.
@@ -110,6 +114,7 @@ fn finish(mut placed: Vec<Placed>) -> Option<Vec<Placed>> {
         let same = later.literal == earlier.literal;
         if same {
             earlier.word_start &= later.word_start;
+            earlier.word_end &= later.word_end;
             earlier.at_start &= later.at_start;
             earlier.starts_match &= later.starts_match;
         }
@@ -125,6 +130,7 @@ fn place_required(hir: &Hir, (set, prefix): (Vec<String>, bool)) -> Vec<Placed> 
         .map(|s| Placed {
             literal: fold_phrase(s),
             word_start: prefix || s.starts_with(char::is_whitespace),
+            word_end: s.ends_with(char::is_whitespace),
             at_start: anchored,
             starts_match: false,
         })
@@ -358,6 +364,18 @@ mod tests {
         assert_eq!(at(r"\w+expressed here"), Some(vec![false]));
         assert_eq!(at(r"(?:please )?donate today"), Some(vec![false]));
         assert_eq!(at(r"\w+(?:abcd|efgh)"), Some(vec![false, false]));
+    }
+
+    #[test]
+    fn literals_followed_by_a_space_in_every_match_are_told_apart() {
+        let ends = |re| gate_literals(re).map(|r| r.into_iter().map(|p| (p.literal, p.word_end)).collect::<Vec<_>>());
+        let own = |l: &str, word_end: bool| (l.to_string(), word_end);
+        // The space after the group is glued on, then trimmed by folding.
+        assert_eq!(ends(r"(?:count|counts) (?:\S+ ){0,3}on"), Some(vec![own("count", true), own("counts", true)]));
+        assert_eq!(ends(r"(?:count|counts)(?:\S+ ){0,3}on readers"), Some(vec![own("on readers", false)]));
+        assert_eq!(ends(r"\w+ counts? on"), Some(vec![own("count", false)]));
+        // The same literal from a place without the space keeps the weaker promise.
+        assert_eq!(ends(r"donate (?:\S+ )?now|donate\S+ (?:\S+ )?now"), Some(vec![own("donate", false)]));
     }
 
     #[test]

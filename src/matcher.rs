@@ -72,31 +72,66 @@ pub struct Hit {
 /// What one automaton literal stands for.
 #[derive(Clone, Copy, Debug)]
 enum Entry {
-    /// A phrase of a pattern; the flags say whether word boundaries are checked at its ends.
-    Phrase { pattern: usize, word_start: bool, word_end: bool },
+    /// A phrase of a pattern.
+    Phrase { pattern: usize, ends: Ends },
     /// A gate literal of a regex.
     Gate(Gate),
 }
 
+impl Entry {
+    fn ends(&self) -> Ends {
+        match self {
+            Entry::Phrase { ends, .. } | Entry::Gate(Gate { ends, .. }) => *ends,
+        }
+    }
+}
+
+/// Which ends of an occurrence of a literal must not touch a word char of a spaced script
+/// for it to count: a phrase is a whole word or words; a gate literal the regex puts a space
+/// or a match start before, or a space after, found inside a word cannot be part of a match.
+#[derive(Clone, Copy, Debug)]
+struct Ends {
+    word_start: bool,
+    word_end: bool,
+}
+
+impl Ends {
+    fn fit(self, around: Around) -> bool {
+        !(self.word_start && around.word_before || self.word_end && around.word_after)
+    }
+}
+
+/// Whether an occurrence of a literal has a word char of a spaced script right before or after.
+#[derive(Clone, Copy)]
+struct Around {
+    word_before: bool,
+    word_after: bool,
+}
+
+impl Around {
+    fn of(normalized: &str, start: usize, end: usize) -> Self {
+        Around {
+            word_before: needs_boundary(normalized[..start].chars().next_back()),
+            word_after: needs_boundary(normalized[end..].chars().next()),
+        }
+    }
+}
+
 /// A required literal of regex number `regex` (see [`crate::literals::Placed`]): with
-/// `word_start`, an occurrence inside a word cannot belong to a match; with `starts_match`, a
-/// match can start at this occurrence, and the regex is tried there alone unless another
-/// literal of it asks for the whole block. Literals that count only at the start of a block
-/// have their own automaton.
+/// `starts_match`, a match can start at this occurrence, and the regex is tried there alone
+/// unless another literal of it asks for the whole block. Literals that count only at the
+/// start of a block have their own automaton.
 #[derive(Clone, Copy, Debug)]
 struct Gate {
     regex: usize,
-    word_start: bool,
+    ends: Ends,
     starts_match: bool,
 }
 
 impl Gate {
     /// Records the regex work this literal, found at normalized offset `at` of `block`,
     /// calls for.
-    fn wake(self, work: &mut RegexWork, block: usize, at: usize, after_word_char: bool) {
-        if self.word_start && after_word_char {
-            return;
-        }
+    fn wake(self, work: &mut RegexWork, block: usize, at: usize) {
         if self.starts_match {
             work.try_at(block, self.regex, at);
         } else {
@@ -206,9 +241,11 @@ impl Matcher {
         for (index, pattern) in set.patterns().iter().enumerate() {
             for phrase in &pattern.phrases {
                 let folded = crate::normalize::fold_phrase(phrase);
-                let word_start = needs_boundary(folded.chars().next());
-                let word_end = needs_boundary(folded.chars().next_back());
-                main.add(folded, Entry::Phrase { pattern: index, word_start, word_end });
+                let ends = Ends {
+                    word_start: needs_boundary(folded.chars().next()),
+                    word_end: needs_boundary(folded.chars().next_back()),
+                };
+                main.add(folded, Entry::Phrase { pattern: index, ends });
             }
             if let Some(source) = &pattern.regex {
                 let r = regexes.len();
@@ -216,8 +253,11 @@ impl Matcher {
                 match gate_literals(source) {
                     Some(placed) => {
                         for p in placed {
-                            let word_start = p.word_start && needs_boundary(p.literal.chars().next());
-                            let gate = Gate { regex: r, word_start, starts_match: p.starts_match };
+                            let ends = Ends {
+                                word_start: p.word_start && needs_boundary(p.literal.chars().next()),
+                                word_end: p.word_end,
+                            };
+                            let gate = Gate { regex: r, ends, starts_match: p.starts_match };
                             if p.at_start {
                                 at_start.add(p.literal, gate);
                             } else {
@@ -247,22 +287,22 @@ impl Matcher {
         let mut work = RegexWork::default();
         let normalized = norm.as_str();
         self.automata.for_each_occurrence(normalized, |m_start, m_end, literal| {
+            // Most occurrences of short gate literals lie inside longer words: they are
+            // dropped before their offsets are mapped.
+            let around = Around::of(normalized, m_start, m_end);
+            let mut fitting = self.entries[literal].iter().filter(|e| e.ends().fit(around)).peekable();
+            if fitting.peek().is_none() {
+                return;
+            }
             let start = norm.map().start(m_start, text);
             let Some(block) = block_at(blocks, start) else { return };
-            let after_word_char = needs_boundary(normalized[..m_start].chars().next_back());
-            for entry in &self.entries[literal] {
+            for entry in fitting {
                 match *entry {
-                    Entry::Phrase { pattern, word_start, word_end } => {
-                        if word_start && after_word_char {
-                            continue;
-                        }
-                        if word_end && needs_boundary(normalized[m_end..].chars().next()) {
-                            continue;
-                        }
+                    Entry::Phrase { pattern, .. } => {
                         let end = norm.map().end(m_end, text).min(blocks[block].end).max(start);
                         hits.push(Hit { block, start, end, pattern });
                     }
-                    Entry::Gate(gate) => gate.wake(&mut work, block, m_start, after_word_char),
+                    Entry::Gate(gate) => gate.wake(&mut work, block, m_start),
                 }
             }
         });
@@ -296,10 +336,10 @@ impl Matcher {
             if block_at(blocks, norm.map().start(at, text)) != Some(index) {
                 continue;
             }
-            let after_word_char = needs_boundary(normalized[..at].chars().next_back());
-            start_automaton.for_each_at(normalized, at, |_, literal| {
-                for gate in &self.start_gates[literal] {
-                    gate.wake(work, index, at, after_word_char);
+            start_automaton.for_each_at(normalized, at, |end, literal| {
+                let around = Around::of(normalized, at, end);
+                for gate in self.start_gates[literal].iter().filter(|g| g.ends.fit(around)) {
+                    gate.wake(work, index, at);
                 }
             });
         }

@@ -13,6 +13,8 @@
 //! that spared a fifth of the regex runs, which otherwise mostly find nothing).
 use crate::normalize::fold_phrase;
 use regex_syntax::hir::{Class, ClassUnicode, Hir, HirKind, Look};
+use std::collections::HashSet;
+use std::sync::OnceLock;
 
 /// Literals shorter than this are too common to narrow anything down.
 pub const MIN_USEFUL_LEN: usize = 3;
@@ -22,8 +24,8 @@ pub const MIN_USEFUL_LEN: usize = 3;
 ///
 /// Each top-level alternative is gated on its own: on the literals that begin every one of its
 /// matches (see [`Placed::starts_match`]) when that set is no worse than its best required
-/// set by the measure that picks the latter (shortest literal, then fewest literals), else on
-/// that required set. Beginning literals let the matcher try the regex, anchored, just where
+/// set by the measure that picks the latter (its commonest literal, then fewer literals: see
+/// `score`), else on that required set. Beginning literals let the matcher try the regex, anchored, just where
 /// they were found, and most such tries die within a few bytes, where a search of the whole
 /// block reads all of it; but a beginning set of shorter or more literals (`i`, `we`) would
 /// wake the regex far more often than that saves. An alternative anchored with `^` always
@@ -33,7 +35,7 @@ pub fn gate_literals(regex: &str) -> Option<Vec<Placed>> {
     let mut placed = Vec::new();
     for alternative in alternatives(&hir) {
         let required = required(alternative);
-        let beginning = prefix_factor(alternative).map(|f| f.set);
+        let beginning = prefix_factor(alternative).filter(requires_something).map(|f| f.set);
         let at_start = starts_at_text_start(alternative);
         let no_worse = |set: &[String]| required.as_ref().map_or(true, |(r, _)| score(set) >= score(r));
         match beginning {
@@ -158,10 +160,32 @@ fn is_zero_width(hir: &Hir) -> bool {
     matches!(hir.kind(), HirKind::Look(_) | HirKind::Empty)
 }
 
-/// Higher is better: the shortest literal decides how often the regex is woken up.
+/// Higher is better: the literal found most often decides how often the regex is woken up,
+/// and of two sets as good, the one with fewer literals makes the automaton smaller.
 fn score(set: &[String]) -> (usize, std::cmp::Reverse<usize>) {
-    let shortest = set.iter().map(|s| s.trim().chars().count()).min().unwrap_or(0);
-    (shortest, std::cmp::Reverse(set.len()))
+    let rarest_common = set.iter().map(|s| weight(s)).min().unwrap_or(0);
+    (rarest_common, std::cmp::Reverse(set.len()))
+}
+
+/// How rare a literal is, in half chars: its length, with each very common word (see
+/// `common_words.txt`) counted at half its length, for `get` is found far more often than
+/// `fee`, and `your` than `fund`; and of two common words the shorter is the commoner.
+fn weight(literal: &str) -> usize {
+    let spaces = literal.split_whitespace().count().saturating_sub(1);
+    let words: usize = literal
+        .split_whitespace()
+        .map(|w| if is_common_word(w) { w.chars().count() } else { 2 * w.chars().count() })
+        .sum();
+    2 * spaces + words
+}
+
+fn is_common_word(word: &str) -> bool {
+    static COMMON: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    COMMON
+        .get_or_init(|| {
+            include_str!("common_words.txt").lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+        })
+        .contains(word.to_lowercase().as_str())
 }
 
 /// Classes of a few chars (`[$€£]`, what `(?:\$|€|£)` compiles to) are as good as an
@@ -180,6 +204,7 @@ fn small_class(class: &ClassUnicode) -> Option<Vec<String>> {
 const MAX_CROSS_PRODUCT: usize = 64;
 
 /// A set of literals of which every match of some part of a regex contains one.
+#[derive(Clone)]
 struct Factor {
     set: Vec<String>,
     /// The literal starts every match of that part.
@@ -191,7 +216,18 @@ struct Factor {
 
 /// The best required literal set of `hir`, and whether it starts every match.
 fn required(hir: &Hir) -> Option<(Vec<String>, bool)> {
-    factor(hir).map(|f| (f.set, f.prefix))
+    let best = match top_level(hir).kind() {
+        // Nothing is glued to the alternative itself: its best window, not the whole.
+        HirKind::Concat(subs) => concat_factor(subs, Glue::No),
+        _ => factor(hir),
+    };
+    best.filter(requires_something).map(|f| (f.set, f.prefix))
+}
+
+/// Whether every string of the set is non-empty: one that holds the empty string (an
+/// optional part not glued to anything) is found everywhere.
+fn requires_something(f: &Factor) -> bool {
+    f.set.iter().all(|s| !s.is_empty())
 }
 
 fn factor(hir: &Hir) -> Option<Factor> {
@@ -205,7 +241,8 @@ fn factor(hir: &Hir) -> Option<Factor> {
         HirKind::Capture(cap) => factor(&cap.sub),
         HirKind::Repetition(rep) if rep.min == 1 && rep.max == Some(1) => factor(&rep.sub),
         HirKind::Repetition(rep) if rep.min >= 1 => factor(&rep.sub).map(|f| Factor { exact: false, ..f }),
-        HirKind::Concat(subs) => concat_factor(subs),
+        HirKind::Repetition(rep) if rep.max == Some(1) => optional(factor(&rep.sub)?),
+        HirKind::Concat(subs) => concat_factor(subs, Glue::Yes),
         HirKind::Alternation(subs) => union(subs, factor),
         _ => None,
     }
@@ -214,36 +251,53 @@ fn factor(hir: &Hir) -> Option<Factor> {
 /// The best factor of a concatenation. Runs of exact neighbours are multiplied out
 /// (`(?:when|if) you (?:buy|shop)` requires one of `when you buy`, `if you shop`…), which
 /// turns common short words into rare phrases; zero-width assertions inside a run are
-/// transparent.
-fn concat_factor(subs: &[Hir]) -> Option<Factor> {
-    let mut candidates: Vec<Factor> = Vec::new();
-    let mut run: Option<Factor> = None;
-    let mut all_exact = true;
-    for (i, sub) in subs.iter().filter(|sub| !is_zero_width(sub)).enumerate() {
-        let Some(mut f) = factor(sub) else {
-            all_exact = false;
-            candidates.extend(run.take());
-            continue;
-        };
+/// transparent. Every window of neighbours whose product stays small is weighed, not only
+/// the longest from the left: where `a (?:b|c)? d` cannot all be multiplied out, `b d` may
+/// still beat `a`.
+fn concat_factor(subs: &[Hir], glue: Glue) -> Option<Factor> {
+    let parts: Vec<Option<Factor>> = subs.iter().filter(|sub| !is_zero_width(sub)).map(factor).collect();
+    let mut best = None;
+    for (i, part) in parts.iter().enumerate() {
+        let Some(first) = part else { continue };
         // Only the first part after leading assertions starts every match.
-        f.prefix &= i == 0;
-        all_exact &= f.exact;
-        match run.as_mut() {
-            Some(r) if f.exact && r.set.len() * f.set.len() <= MAX_CROSS_PRODUCT => r.set = cross(&r.set, &f.set),
-            _ => {
-                candidates.extend(run.take());
-                if f.exact {
-                    run = Some(f);
-                } else {
-                    candidates.push(f);
-                }
+        let prefix = first.prefix && i == 0;
+        if !first.exact {
+            keep_better(&mut best, Factor { set: first.set.clone(), prefix, exact: false });
+            continue;
+        }
+        let mut window = first.set.clone();
+        let mut end = i + 1;
+        keep_better(&mut best, Factor { set: window.clone(), prefix, exact: false });
+        while let Some(Some(next)) = parts.get(end) {
+            if !next.exact || window.len() * next.set.len() > MAX_CROSS_PRODUCT {
+                break;
             }
+            window = cross(&window, &next.set);
+            end += 1;
+            keep_better(&mut best, Factor { set: window.clone(), prefix, exact: false });
+        }
+        if i == 0 && end == parts.len() && glue == Glue::Yes {
+            // All of it multiplied out: exact, to be glued to its own neighbours as it is.
+            return Some(Factor { set: window, prefix: true, exact: true });
         }
     }
-    // The concatenation is exact only when all of it became one run.
-    let whole = all_exact && candidates.is_empty();
-    candidates.extend(run);
-    candidates.into_iter().map(|f| Factor { exact: whole, ..f }).max_by_key(|f| score(&f.set))
+    best
+}
+
+/// Whether the factor of a concatenation may be glued to its neighbours: when it can, one
+/// that multiplies out whole is returned whole, for them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Glue {
+    Yes,
+    No,
+}
+
+/// Replaces `best` with `candidate` when that requires something and scores no lower (of
+/// two as good, the later one).
+fn keep_better(best: &mut Option<Factor>, candidate: Factor) {
+    if requires_something(&candidate) && best.as_ref().map_or(true, |b| score(&candidate.set) >= score(&b.set)) {
+        *best = Some(candidate);
+    }
 }
 
 /// The literals that start every match of `hir`, multiplied out with the exact parts that
@@ -254,13 +308,18 @@ fn prefix_factor(hir: &Hir) -> Option<Factor> {
         HirKind::Capture(cap) => prefix_factor(&cap.sub),
         HirKind::Repetition(rep) if rep.min == 1 && rep.max == Some(1) => prefix_factor(&rep.sub),
         HirKind::Repetition(rep) if rep.min >= 1 => prefix_factor(&rep.sub).map(|f| Factor { exact: false, ..f }),
+        HirKind::Repetition(rep) if rep.max == Some(1) => optional(factor(&rep.sub)?),
         HirKind::Alternation(subs) => union(subs, prefix_factor),
         HirKind::Concat(subs) => {
             let mut parts = subs.iter().filter(|sub| !is_zero_width(sub));
             let mut run = prefix_factor(parts.next()?)?;
+            // Each longer run is another candidate: `donate (?:now)?` begins with `donate`
+            // whether or not `now` follows, and one literal is better than two.
+            let mut best = None;
             for sub in parts {
                 match factor(sub) {
                     Some(f) if run.exact && f.exact && run.set.len() * f.set.len() <= MAX_CROSS_PRODUCT => {
+                        keep_better(&mut best, Factor { exact: false, ..run.clone() });
                         run.set = cross(&run.set, &f.set);
                     }
                     _ => {
@@ -269,10 +328,27 @@ fn prefix_factor(hir: &Hir) -> Option<Factor> {
                     }
                 }
             }
-            Some(run)
+            if run.exact {
+                return Some(run);
+            }
+            keep_better(&mut best, run);
+            best
         }
         _ => None,
     }
+}
+
+/// The factor of an optional exact part (`(?:help )?`): its strings or nothing. Alone it
+/// requires nothing (the empty literal makes a set that never wins), but glued to its
+/// neighbours it turns `to (?:help )?write` into `to write` and `to help write`, far rarer
+/// than `write`.
+fn optional(f: Factor) -> Option<Factor> {
+    if !f.exact {
+        return None;
+    }
+    let mut set = vec![String::new()];
+    set.extend(f.set);
+    Some(Factor { set, prefix: true, exact: true })
 }
 
 /// The factor of an alternation: every branch must have one (`each` of it), and the union
@@ -329,10 +405,31 @@ mod tests {
             lits(r"(?:when|if) you (?:buy|shop)\b"),
             Some(vec!["if you buy".into(), "if you shop".into(), "when you buy".into(), "when you shop".into()])
         );
-        // An optional part breaks the run; the longer side is kept.
-        assert_eq!(lits(r"(?:for|to) (?:the )?members"), Some(vec!["members".into()]));
+        // An optional part is glued in as its strings or nothing.
+        assert_eq!(
+            lits(r"(?:for|to) (?:the )?members"),
+            Some(vec!["for members".into(), "for the members".into(), "to members".into(), "to the members".into()])
+        );
         // A part that is only a factor of its alternation branch is not glued to its neighbours.
-        assert_eq!(lits(r"n'engage que (?:leurs? auteurs?|le signataire)"), Some(vec!["n'engage que".into()]));
+        assert_eq!(lits(r"n'engage que (?:leurs? (?:\S+ )?auteurs?|le signataire)"), Some(vec!["n'engage que".into()]));
+    }
+
+    #[test]
+    fn every_window_of_exact_neighbours_is_weighed() {
+        // All three multiplied out would be 128 literals; the first two alone are 64 short
+        // ones; the last two make 16 longer ones.
+        let set = lits(r"(?:aa|bb|cc|dd|ee|ff|gg|hh) (?:ii|jj|kk|ll|mm|nn|oo|pp) (?:quick|brown)").unwrap();
+        assert_eq!(set.len(), 16, "{set:?}");
+        assert!(set.iter().all(|s| s.len() == 8 && (s.ends_with(" quick") || s.ends_with(" brown"))), "{set:?}");
+    }
+
+    #[test]
+    fn common_words_weigh_less_than_their_length() {
+        assert_eq!(lits(r"your (?:\S+ )?fund"), Some(vec!["fund".into()]));
+        assert_eq!(lits(r"(?:get|try) (?:\S+ ){0,3}(?:fee|fees)"), Some(vec!["fee".into(), "fees".into()]));
+        // Of two common words, the longer.
+        assert_eq!(lits(r"on (?:\S+ )?would"), Some(vec!["would".into()]));
+        assert!(is_common_word("Your") && !is_common_word("journalism"));
     }
 
     #[test]
@@ -344,8 +441,10 @@ mod tests {
     }
 
     #[test]
-    fn optional_parts_are_not_required() {
+    fn optional_parts_are_required_only_glued_to_others() {
         assert_eq!(lits(r"(?:please )?donate"), Some(vec!["donate".into()]));
+        assert_eq!(lits(r"to (?:help )?write"), Some(vec!["to help write".into(), "to write".into()]));
+        assert_eq!(lits(r"(?:xyz)?"), None);
         assert_eq!(lits(r"\w+"), None);
         assert_eq!(lits(r"(?:xyz)*"), None);
     }
@@ -373,7 +472,7 @@ mod tests {
         // The space after the group is glued on, then trimmed by folding.
         assert_eq!(ends(r"(?:count|counts) (?:\S+ ){0,3}on"), Some(vec![own("count", true), own("counts", true)]));
         assert_eq!(ends(r"(?:count|counts)(?:\S+ ){0,3}on readers"), Some(vec![own("on readers", false)]));
-        assert_eq!(ends(r"\w+ counts? on"), Some(vec![own("count", false)]));
+        assert_eq!(ends(r"\w+ counts? on"), Some(vec![own("count on", false), own("counts on", false)]));
         // The same literal from a place without the space keeps the weaker promise.
         assert_eq!(ends(r"donate (?:\S+ )?now|donate\S+ (?:\S+ )?now"), Some(vec![own("donate", false)]));
     }

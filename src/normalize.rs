@@ -13,6 +13,8 @@
 //! (measured: the same results, 3 % faster). `AsciiCase::Keep` remains for callers whose
 //! consumer folds ASCII case on its own.
 
+use std::sync::OnceLock;
+
 /// How line breaks inside a white-space run are kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Breaks {
@@ -163,8 +165,47 @@ fn fold_char(c: char, ascii: AsciiCase, out: &mut String) {
             let ascii = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
             fold_char(ascii, ascii_fold_for_fullwidth(ascii), out)
         }
-        _ => out.extend(c.to_lowercase()),
+        _ => push_lowercase(c, out),
     }
+}
+
+/// Chars up to here (Latin, Greek, Cyrillic, Armenian) have their lower case in a table.
+const LOWER_TABLE_END: u32 = 0x0530;
+
+/// Pushes the lower case of a non-ASCII `c`. The standard library searches a table of every
+/// cased char for each one; European letters are looked up in a small table instead, and
+/// the scripts without case (CJK, kana, Hangul, Thai) are copied as they are.
+fn push_lowercase(c: char, out: &mut String) {
+    static LOWER: OnceLock<Vec<char>> = OnceLock::new();
+    if is_unspaced_script_char(c) {
+        out.push(c);
+        return;
+    }
+    if (c as u32) < LOWER_TABLE_END {
+        let table = LOWER.get_or_init(|| {
+            // '\0' marks the few chars whose lower case is longer than one char (`İ`).
+            (0..LOWER_TABLE_END).map(|u| char::from_u32(u).map_or('\0', single_lowercase)).collect()
+        });
+        let lower = table[c as usize];
+        if lower != '\0' {
+            out.push(lower);
+            return;
+        }
+    }
+    out.extend(c.to_lowercase());
+}
+
+fn single_lowercase(c: char) -> char {
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => '\0',
+    }
+}
+
+/// Chars of scripts without case that make up most of CJK text.
+fn is_unspaced_script_char(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0x0E00..=0x0E7F)
 }
 
 fn ascii_fold_for_fullwidth(_: char) -> AsciiCase {
@@ -339,6 +380,15 @@ mod tests {
         let start = n.map().start(at, original);
         let end = n.map().end(at + needle_normalized.len(), original);
         assert_eq!(&original[start..end], expected_original);
+    }
+
+    #[test]
+    fn table_lowercase_agrees_with_the_standard_library_on_every_char() {
+        for c in (0x80..0x3_0000).filter_map(char::from_u32) {
+            let mut ours = String::new();
+            push_lowercase(c, &mut ours);
+            assert_eq!(ours, c.to_lowercase().collect::<String>(), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

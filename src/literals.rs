@@ -162,7 +162,9 @@ fn is_zero_width(hir: &Hir) -> bool {
 
 /// Higher is better: the literal found most often decides how often the regex is woken up,
 /// and of two sets as good, the one with fewer literals makes the automaton smaller.
-fn score(set: &[String]) -> (usize, std::cmp::Reverse<usize>) {
+type Score = (usize, std::cmp::Reverse<usize>);
+
+fn score(set: &[String]) -> Score {
     let rarest_common = set.iter().map(|s| weight(s)).min().unwrap_or(0);
     (rarest_common, std::cmp::Reverse(set.len()))
 }
@@ -256,32 +258,32 @@ fn factor(hir: &Hir) -> Option<Factor> {
 /// still beat `a`.
 fn concat_factor(subs: &[Hir], glue: Glue) -> Option<Factor> {
     let parts: Vec<Option<Factor>> = subs.iter().filter(|sub| !is_zero_width(sub)).map(factor).collect();
-    let mut best = None;
+    let mut best = Best::default();
     for (i, part) in parts.iter().enumerate() {
         let Some(first) = part else { continue };
         // Only the first part after leading assertions starts every match.
         let prefix = first.prefix && i == 0;
         if !first.exact {
-            keep_better(&mut best, Factor { set: first.set.clone(), prefix, exact: false });
+            best.offer(Factor { set: first.set.clone(), prefix, exact: false });
             continue;
         }
         let mut window = first.set.clone();
         let mut end = i + 1;
-        keep_better(&mut best, Factor { set: window.clone(), prefix, exact: false });
+        best.offer(Factor { set: window.clone(), prefix, exact: false });
         while let Some(Some(next)) = parts.get(end) {
             if !next.exact || window.len() * next.set.len() > MAX_CROSS_PRODUCT {
                 break;
             }
             window = cross(&window, &next.set);
             end += 1;
-            keep_better(&mut best, Factor { set: window.clone(), prefix, exact: false });
+            best.offer(Factor { set: window.clone(), prefix, exact: false });
         }
         if i == 0 && end == parts.len() && glue == Glue::Yes {
             // All of it multiplied out: exact, to be glued to its own neighbours as it is.
             return Some(Factor { set: window, prefix: true, exact: true });
         }
     }
-    best
+    best.factor()
 }
 
 /// Whether the factor of a concatenation may be glued to its neighbours: when it can, one
@@ -292,11 +294,24 @@ enum Glue {
     No,
 }
 
-/// Replaces `best` with `candidate` when that requires something and scores no lower (of
-/// two as good, the later one).
-fn keep_better(best: &mut Option<Factor>, candidate: Factor) {
-    if requires_something(&candidate) && best.as_ref().map_or(true, |b| score(&candidate.set) >= score(&b.set)) {
-        *best = Some(candidate);
+/// The best of the factors offered: one that requires something and scores no lower than
+/// the others (of two as good, the later one).
+#[derive(Default)]
+struct Best(Option<(Score, Factor)>);
+
+impl Best {
+    fn offer(&mut self, candidate: Factor) {
+        if !requires_something(&candidate) {
+            return;
+        }
+        let candidate_score = score(&candidate.set);
+        if self.0.as_ref().map_or(true, |(best, _)| candidate_score >= *best) {
+            self.0 = Some((candidate_score, candidate));
+        }
+    }
+
+    fn factor(self) -> Option<Factor> {
+        self.0.map(|(_, f)| f)
     }
 }
 
@@ -315,11 +330,11 @@ fn prefix_factor(hir: &Hir) -> Option<Factor> {
             let mut run = prefix_factor(parts.next()?)?;
             // Each longer run is another candidate: `donate (?:now)?` begins with `donate`
             // whether or not `now` follows, and one literal is better than two.
-            let mut best = None;
+            let mut best = Best::default();
             for sub in parts {
                 match factor(sub) {
                     Some(f) if run.exact && f.exact && run.set.len() * f.set.len() <= MAX_CROSS_PRODUCT => {
-                        keep_better(&mut best, Factor { exact: false, ..run.clone() });
+                        best.offer(Factor { exact: false, ..run.clone() });
                         run.set = cross(&run.set, &f.set);
                     }
                     _ => {
@@ -331,8 +346,8 @@ fn prefix_factor(hir: &Hir) -> Option<Factor> {
             if run.exact {
                 return Some(run);
             }
-            keep_better(&mut best, run);
-            best
+            best.offer(run);
+            best.factor()
         }
         _ => None,
     }

@@ -116,7 +116,9 @@ impl StartAutomaton {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .start_kind(StartKind::Anchored)
-            .kind(Some(AhoCorasickKind::DFA))
+            // Each lookup reads a few bytes: a DFA's speed would not show, its size would
+            // (these literals span every script, so its states are wide).
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(literals)
             .map_err(|e| PatternError::limit(format!("cannot build the block-start automaton: {e}")))?;
         Ok(Some(StartAutomaton { automaton }))

@@ -9,6 +9,10 @@ pub enum ExitStatus {
     Findings = 1,
     /// An error: bad input, bad configuration, bad patterns.
     Error = 2,
+    /// Standard output was closed before everything was written (`| head`): the process
+    /// ends quietly with the status a Unix tool killed by `SIGPIPE` reports (128 + 13), so
+    /// a pipeline run with `pipefail` never mistakes a cut-short gate for a pass.
+    BrokenPipe = 141,
 }
 
 impl ExitStatus {

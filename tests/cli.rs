@@ -231,3 +231,29 @@ fn eval_prints_per_language_table_and_json() {
     assert_eq!(report.overall.gate_accuracy, 1.0);
     assert_eq!(report.languages["fr"].documents, 1);
 }
+
+/// Standard output closed by its reader (`| head`): every command that writes to it stops
+/// quietly, with the status a tool killed by `SIGPIPE` reports, not a panic or an error.
+#[test]
+fn closed_standard_output_ends_quietly_with_the_sigpipe_status() {
+    let commands: [&[&str]; 4] = [
+        &["patterns", "list"],
+        &["patterns", "list", "--phrases"],
+        &["scan", "examples/corpus.jsonl"],
+        &["explain", "tests/fixtures/article.txt"],
+    ];
+    for args in commands {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("boilerguard"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // Closed before the process has written anything: its first write fails.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(141), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked") && !stderr.contains("error"), "{args:?}: {stderr}");
+    }
+}

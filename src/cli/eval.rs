@@ -5,6 +5,7 @@ use boilerguard::eval::{evaluate, render_table, GoldDocument};
 use boilerguard::ExitStatus;
 use clap::{Args, ValueEnum};
 use std::io::BufRead;
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -57,12 +58,14 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitStatus> {
     let detector = args.detect.detector()?;
     let docs = read_gold(&args.gold)?;
     let report = evaluate(&detector, &docs, args.errors);
+    let mut out = std::io::stdout().lock();
     match args.format {
-        EvalFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        EvalFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,
         EvalFormat::Human => {
-            print!("{}", render_table(&report));
+            write!(out, "{}", render_table(&report))?;
             for m in &report.mistakes {
-                println!(
+                writeln!(
+                    out,
                     "{} [{}] #{} gold={} predicted={}: {}",
                     m.id,
                     m.lang,
@@ -70,7 +73,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitStatus> {
                     m.gold,
                     m.predicted,
                     boilerguard::report::human::excerpt(&m.text)
-                );
+                )?;
             }
         }
     }

@@ -5,6 +5,7 @@ use boilerguard::corpus::record::{parse_record, utf8_error};
 use boilerguard::ExitStatus;
 use clap::Args;
 use std::io::Read;
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `explain`.
@@ -62,6 +63,6 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
         }
     };
     let analysis = detector.analyze(&text);
-    print!("{}", boilerguard::report::explain::render(&detector, &analysis));
+    write!(std::io::stdout().lock(), "{}", boilerguard::report::explain::render(&detector, &analysis))?;
     Ok(ExitStatus::Success)
 }

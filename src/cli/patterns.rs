@@ -4,6 +4,7 @@ use boilerguard::pattern::{lint::lint, run_examples};
 use boilerguard::ExitStatus;
 use clap::Subcommand;
 use std::collections::BTreeSet;
+use std::io::Write;
 
 /// Tools for pattern authors.
 #[derive(Debug, Subcommand)]
@@ -45,18 +46,21 @@ fn list(phrases: bool, detect: &DetectArgs) -> anyhow::Result<ExitStatus> {
             .iter()
             .flat_map(|p| p.phrases.iter().map(|s| boilerguard::normalize::fold_phrase(s)))
             .collect();
+        let mut out = std::io::stdout().lock();
         for phrase in all {
-            println!("{phrase}");
+            writeln!(out, "{phrase}")?;
         }
         return Ok(ExitStatus::Success);
     }
+    let mut out = std::io::stdout().lock();
     for p in detector.patterns() {
         let kind = match (p.phrases.is_empty(), p.regex.is_some()) {
             (false, true) => format!("{} phrases + regex", p.phrases.len()),
             (false, false) => format!("{} phrases", p.phrases.len()),
             _ => "regex".to_string(),
         };
-        println!(
+        writeln!(
+            out,
             "{:<48} {:<12} {:<3} {:.2}  {:<22} {}:{}",
             p.id,
             p.category.as_str(),
@@ -65,7 +69,7 @@ fn list(phrases: bool, detect: &DetectArgs) -> anyhow::Result<ExitStatus> {
             kind,
             p.source.display(),
             p.line
-        );
+        )?;
     }
     Ok(ExitStatus::Success)
 }
@@ -73,24 +77,27 @@ fn list(phrases: bool, detect: &DetectArgs) -> anyhow::Result<ExitStatus> {
 fn test(detect: &DetectArgs) -> anyhow::Result<ExitStatus> {
     let detector = detect.detector()?;
     let failures = run_examples(&detector);
+    let mut out = std::io::stdout().lock();
     for f in &failures {
-        println!("{}: {}: {} {:?}: {}", f.location, f.id, f.kind, f.text, f.reason);
+        writeln!(out, "{}: {}: {} {:?}: {}", f.location, f.id, f.kind, f.text, f.reason)?;
     }
     let examples: usize = detector.patterns().iter().map(|p| p.examples.len() + p.counter_examples.len()).sum();
-    println!(
+    writeln!(
+        out,
         "{} patterns, {examples} examples and counter-examples, {} failed",
         detector.patterns().len(),
         failures.len()
-    );
+    )?;
     Ok(if failures.is_empty() { ExitStatus::Success } else { ExitStatus::Findings })
 }
 
 fn run_lint(detect: &DetectArgs) -> anyhow::Result<ExitStatus> {
     let detector = detect.detector()?;
     let lints = lint(detector.patterns(), |i, text| detector.analyze(text).hits.iter().any(|h| h.pattern == i));
+    let mut out = std::io::stdout().lock();
     for l in &lints {
-        println!("{}: {} [{}] {}", l.location, l.id, l.code, l.message);
+        writeln!(out, "{}: {} [{}] {}", l.location, l.id, l.code, l.message)?;
     }
-    println!("{} patterns, {} lint findings", detector.patterns().len(), lints.len());
+    writeln!(out, "{} patterns, {} lint findings", detector.patterns().len(), lints.len())?;
     Ok(if lints.is_empty() { ExitStatus::Success } else { ExitStatus::Findings })
 }

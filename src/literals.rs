@@ -26,17 +26,17 @@ pub const MIN_USEFUL_LEN: usize = 3;
 /// Each top-level alternative is gated on its own: on the literals that begin every one of its
 /// matches (see [`Placed::starts_match`]) when that set is no worse than its best required
 /// set by the measure that picks the latter (its commonest literal, then fewer literals: see
-/// `score`), else on that required set. Beginning literals let the matcher try the regex, anchored, just where
-/// they were found, and most such tries die within a few bytes, where a search of the whole
-/// block reads all of it; but a beginning set of shorter or more literals (`i`, `we`) would
-/// wake the regex far more often than that saves. An alternative anchored with `^` always
+/// `score`), else on that required set. Beginning literals let the matcher try the regex,
+/// anchored, just where they were found, and most such tries die within a few bytes, where a
+/// search of the whole block reads all of it; but a beginning set of shorter or more literals
+/// (`i`, `we`) would wake the regex far more often than that saves. An alternative anchored with `^` always
 /// takes its beginning set, which only counts at a block's start.
 pub fn gate_literals(regex: &str) -> Option<Vec<Placed>> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(regex).ok()?;
     let mut placed = Vec::new();
     for alternative in alternatives(&hir) {
         let required = required(alternative);
-        let beginning = prefix_factor(alternative).filter(requires_something).map(|f| f.set);
+        let beginning = prefix_factor(alternative, Glue::No).map(|f| f.set).filter(|set| requires_something(set));
         let at_start = starts_at_text_start(alternative);
         let no_worse = |set: &[String]| required.as_ref().map_or(true, |(r, _)| score(set) >= score(r));
         match beginning {
@@ -183,12 +183,14 @@ type Score = (usize, Reverse<usize>, Reverse<usize>);
 /// `common_words.txt`) counted at half its length, for `get` is found far more often than
 /// `fee`, and `your` than `fund`; and of two common words the shorter is the commoner.
 fn weight(literal: &str) -> usize {
-    let spaces = literal.split_whitespace().count().saturating_sub(1);
-    let words: usize = literal
-        .split_whitespace()
-        .map(|w| if is_common_word(w) { w.chars().count() } else { 2 * w.chars().count() })
-        .sum();
-    2 * spaces + words
+    let (mut words, mut half_chars) = (0usize, 0);
+    for word in literal.split_whitespace() {
+        let chars = word.chars().count();
+        words += 1;
+        half_chars += if is_common_word(word) { chars } else { 2 * chars };
+    }
+    // Each space between words counts as a char.
+    half_chars + 2 * words.saturating_sub(1)
 }
 
 fn is_common_word(word: &str) -> bool {
@@ -216,7 +218,6 @@ fn small_class(class: &ClassUnicode) -> Option<Vec<String>> {
 const MAX_CROSS_PRODUCT: usize = 64;
 
 /// A set of literals of which every match of some part of a regex contains one.
-#[derive(Clone)]
 struct Factor {
     set: Vec<String>,
     /// The literal starts every match of that part.
@@ -228,21 +229,19 @@ struct Factor {
 
 /// The best required literal set of `hir`, and whether it starts every match.
 fn required(hir: &Hir) -> Option<(Vec<String>, bool)> {
-    let best = match top_level(hir).kind() {
-        // Nothing is glued to the alternative itself: its best window, not the whole.
-        HirKind::Concat(subs) => concat_factor(subs, Glue::No),
-        _ => factor(hir),
-    };
-    best.filter(requires_something).map(|f| (f.set, f.prefix))
+    // Nothing is glued to the alternative itself: its best window, not the whole.
+    factor(hir, Glue::No).filter(|f| requires_something(&f.set)).map(|f| (f.set, f.prefix))
 }
 
 /// Whether every string of the set is non-empty: one that holds the empty string (an
 /// optional part not glued to anything) is found everywhere.
-fn requires_something(f: &Factor) -> bool {
-    f.set.iter().all(|s| !s.is_empty())
+fn requires_something(set: &[String]) -> bool {
+    set.iter().all(|s| !s.is_empty())
 }
 
-fn factor(hir: &Hir) -> Option<Factor> {
+/// The best factor of `hir`; with [`Glue::Yes`], a part that multiplies out whole is
+/// returned whole and exact, for its neighbours to be glued to.
+fn factor(hir: &Hir, glue: Glue) -> Option<Factor> {
     match hir.kind() {
         HirKind::Literal(lit) => {
             Some(Factor { set: vec![String::from_utf8(lit.0.to_vec()).ok()?], prefix: true, exact: true })
@@ -250,12 +249,12 @@ fn factor(hir: &Hir) -> Option<Factor> {
         HirKind::Class(Class::Unicode(class)) => {
             small_class(class).map(|set| Factor { set, prefix: true, exact: true })
         }
-        HirKind::Capture(cap) => factor(&cap.sub),
-        HirKind::Repetition(rep) if rep.min == 1 && rep.max == Some(1) => factor(&rep.sub),
-        HirKind::Repetition(rep) if rep.min >= 1 => factor(&rep.sub).map(|f| Factor { exact: false, ..f }),
-        HirKind::Repetition(rep) if rep.max == Some(1) => optional(factor(&rep.sub)?),
-        HirKind::Concat(subs) => concat_factor(subs, Glue::Yes),
-        HirKind::Alternation(subs) => union(subs, factor),
+        HirKind::Capture(cap) => factor(&cap.sub, glue),
+        HirKind::Repetition(rep) if rep.min == 1 && rep.max == Some(1) => factor(&rep.sub, glue),
+        HirKind::Repetition(rep) if rep.min >= 1 => factor(&rep.sub, Glue::Yes).map(|f| Factor { exact: false, ..f }),
+        HirKind::Repetition(rep) if rep.max == Some(1) => optional(factor(&rep.sub, Glue::Yes)?),
+        HirKind::Concat(subs) => concat_factor(subs, glue),
+        HirKind::Alternation(subs) => union(subs, |branch| factor(branch, glue)),
         _ => None,
     }
 }
@@ -267,26 +266,26 @@ fn factor(hir: &Hir) -> Option<Factor> {
 /// the longest from the left: where `a (?:b|c)? d` cannot all be multiplied out, `b d` may
 /// still beat `a`.
 fn concat_factor(subs: &[Hir], glue: Glue) -> Option<Factor> {
-    let parts: Vec<Option<Factor>> = subs.iter().filter(|sub| !is_zero_width(sub)).map(factor).collect();
+    let parts: Vec<Option<Factor>> =
+        subs.iter().filter(|sub| !is_zero_width(sub)).map(|sub| factor(sub, Glue::Yes)).collect();
     let mut best = Best::default();
     for (i, part) in parts.iter().enumerate() {
         let Some(first) = part else { continue };
         // Only the first part after leading assertions starts every match.
         let prefix = first.prefix && i == 0;
+        best.offer(&first.set, prefix);
         if !first.exact {
-            best.offer(Factor { set: first.set.clone(), prefix, exact: false });
             continue;
         }
         let mut window = first.set.clone();
         let mut end = i + 1;
-        best.offer(Factor { set: window.clone(), prefix, exact: false });
         while let Some(Some(next)) = parts.get(end) {
             if !next.exact || window.len() * next.set.len() > MAX_CROSS_PRODUCT {
                 break;
             }
             window = cross(&window, &next.set);
             end += 1;
-            best.offer(Factor { set: window.clone(), prefix, exact: false });
+            best.offer(&window, prefix);
         }
         if i == 0 && end == parts.len() && glue == Glue::Yes {
             // All of it multiplied out: exact, to be glued to its own neighbours as it is.
@@ -296,27 +295,29 @@ fn concat_factor(subs: &[Hir], glue: Glue) -> Option<Factor> {
     best.factor()
 }
 
-/// Whether the factor of a concatenation may be glued to its neighbours: when it can, one
-/// that multiplies out whole is returned whole, for them.
+/// Whether a factor may be glued to its neighbours: when it can, a concatenation that
+/// multiplies out whole is returned whole, for them; when not (an alternative of the regex
+/// itself), its best window.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Glue {
     Yes,
     No,
 }
 
-/// The best of the factors offered: one that requires something and scores no lower than
-/// the others (of two as good, the later one).
+/// The best of the literal sets offered as inexact factors: one that requires something
+/// and scores no lower than the others (of two as good, the later one). A set is copied
+/// only when it is the best so far.
 #[derive(Default)]
 struct Best(Option<(Score, Factor)>);
 
 impl Best {
-    fn offer(&mut self, candidate: Factor) {
-        if !requires_something(&candidate) {
+    fn offer(&mut self, set: &[String], prefix: bool) {
+        if !requires_something(set) {
             return;
         }
-        let candidate_score = score(&candidate.set);
-        if self.0.as_ref().map_or(true, |(best, _)| candidate_score >= *best) {
-            self.0 = Some((candidate_score, candidate));
+        let candidate = score(set);
+        if self.0.as_ref().map_or(true, |(best, _)| candidate >= *best) {
+            self.0 = Some((candidate, Factor { set: set.to_vec(), prefix, exact: false }));
         }
     }
 
@@ -327,24 +328,26 @@ impl Best {
 
 /// The literals that start every match of `hir`, multiplied out with the exact parts that
 /// follow them while the product stays small; `None` when a match can start otherwise.
-fn prefix_factor(hir: &Hir) -> Option<Factor> {
+fn prefix_factor(hir: &Hir, glue: Glue) -> Option<Factor> {
     match hir.kind() {
-        HirKind::Literal(_) | HirKind::Class(_) => factor(hir),
-        HirKind::Capture(cap) => prefix_factor(&cap.sub),
-        HirKind::Repetition(rep) if rep.min == 1 && rep.max == Some(1) => prefix_factor(&rep.sub),
-        HirKind::Repetition(rep) if rep.min >= 1 => prefix_factor(&rep.sub).map(|f| Factor { exact: false, ..f }),
-        HirKind::Repetition(rep) if rep.max == Some(1) => optional(factor(&rep.sub)?),
-        HirKind::Alternation(subs) => union(subs, prefix_factor),
+        HirKind::Literal(_) | HirKind::Class(_) => factor(hir, glue),
+        HirKind::Capture(cap) => prefix_factor(&cap.sub, glue),
+        HirKind::Repetition(rep) if rep.min == 1 && rep.max == Some(1) => prefix_factor(&rep.sub, glue),
+        HirKind::Repetition(rep) if rep.min >= 1 => {
+            prefix_factor(&rep.sub, Glue::Yes).map(|f| Factor { exact: false, ..f })
+        }
+        HirKind::Repetition(rep) if rep.max == Some(1) => optional(factor(&rep.sub, Glue::Yes)?),
+        HirKind::Alternation(subs) => union(subs, |branch| prefix_factor(branch, glue)),
         HirKind::Concat(subs) => {
             let mut parts = subs.iter().filter(|sub| !is_zero_width(sub));
-            let mut run = prefix_factor(parts.next()?)?;
+            let mut run = prefix_factor(parts.next()?, Glue::Yes)?;
             // Each longer run is another candidate: `donate (?:now)?` begins with `donate`
             // whether or not `now` follows, and one literal is better than two.
             let mut best = Best::default();
             for sub in parts {
-                match factor(sub) {
+                match factor(sub, Glue::Yes) {
                     Some(f) if run.exact && f.exact && run.set.len() * f.set.len() <= MAX_CROSS_PRODUCT => {
-                        best.offer(Factor { exact: false, ..run.clone() });
+                        best.offer(&run.set, run.prefix);
                         run.set = cross(&run.set, &f.set);
                     }
                     _ => {
@@ -353,10 +356,10 @@ fn prefix_factor(hir: &Hir) -> Option<Factor> {
                     }
                 }
             }
-            if run.exact {
+            if run.exact && glue == Glue::Yes {
                 return Some(run);
             }
-            best.offer(run);
+            best.offer(&run.set, run.prefix);
             best.factor()
         }
         _ => None,
@@ -378,7 +381,7 @@ fn optional(f: Factor) -> Option<Factor> {
 
 /// The factor of an alternation: every branch must have one (`each` of it), and the union
 /// holds only what all of them promise.
-fn union(branches: &[Hir], each: fn(&Hir) -> Option<Factor>) -> Option<Factor> {
+fn union(branches: &[Hir], each: impl Fn(&Hir) -> Option<Factor>) -> Option<Factor> {
     let mut all = Factor { set: Vec::new(), prefix: true, exact: true };
     for branch in branches {
         let f = each(branch)?;
@@ -549,6 +552,9 @@ mod tests {
                 own("see more", true, false),
             ])
         );
+        // Of the beginning sets, the best: every match begins with `donate`, and one literal is
+        // better than two.
+        assert_eq!(gate(r"donate(?: now)?"), Some(vec![own("donate", true, false)]));
         // An alternative with neither has no gate.
         assert_eq!(gate(r"donate|\w+"), None);
     }

@@ -50,7 +50,7 @@
 use crate::automata::{Automata, StartAutomaton};
 use crate::error::PatternError;
 use crate::literals::gate_literals;
-use crate::normalize::{ceil_char_boundary, floor_char_boundary, Normalized};
+use crate::normalize::{ceil_char_boundary, floor_char_boundary, is_unspaced_script, Normalized};
 use crate::pattern::{Limits, PatternSet};
 use crate::segment::Block;
 use regex_automata::{meta, Anchored, Input};
@@ -220,19 +220,6 @@ pub struct Matcher {
     unanchored: Vec<usize>,
 }
 
-/// Scripts written without spaces between words: no word-boundary check there.
-fn is_unspaced_script(c: char) -> bool {
-    matches!(c as u32,
-        0x0E00..=0x0EFF   // Thai, Lao
-        | 0x1100..=0x11FF // Hangul Jamo
-        | 0x3040..=0x30FF // Hiragana, Katakana
-        | 0x3400..=0x4DBF // CJK Extension A
-        | 0x4E00..=0x9FFF // CJK Unified Ideographs
-        | 0xAC00..=0xD7AF // Hangul syllables (particles attach to words)
-        | 0xF900..=0xFAFF
-        | 0x20000..=0x3FFFF)
-}
-
 fn needs_boundary(c: Option<char>) -> bool {
     c.is_some_and(|c| c.is_alphanumeric() && !is_unspaced_script(c))
 }
@@ -338,11 +325,13 @@ impl Matcher {
         for (index, &block) in blocks.iter().enumerate() {
             let at = block_search_start(norm, block);
             // The literal must lie in this block by its original offset, as one the main
-            // automata find must (an empty or collapsed block can share its start).
-            if block_at(blocks, norm.map().start(at, text)) != Some(index) {
-                continue;
-            }
+            // automata find must (an empty or collapsed block can share its start); checked
+            // once a literal is found there, which most block starts are not.
+            let mut in_block = None;
             start_automaton.for_each_at(normalized, at, |end, literal| {
+                if !*in_block.get_or_insert_with(|| block_at(blocks, norm.map().start(at, text)) == Some(index)) {
+                    return;
+                }
                 let around = Around::of(normalized, at, end);
                 for gate in self.start_gates[literal].iter().filter(|g| g.ends.fit(around)) {
                     gate.wake(work, index, at);

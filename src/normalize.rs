@@ -177,7 +177,7 @@ const LOWER_TABLE_END: u32 = 0x0530;
 /// the scripts without case (CJK, kana, Hangul, Thai) are copied as they are.
 fn push_lowercase(c: char, out: &mut String) {
     static LOWER: OnceLock<Vec<char>> = OnceLock::new();
-    if is_unspaced_script_char(c) {
+    if is_unspaced_script(c) {
         out.push(c);
         return;
     }
@@ -203,9 +203,18 @@ fn single_lowercase(c: char) -> char {
     }
 }
 
-/// Chars of scripts without case that make up most of CJK text.
-fn is_unspaced_script_char(c: char) -> bool {
-    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0x0E00..=0x0E7F)
+/// Scripts written without spaces between words (the matcher checks no word boundary there),
+/// none of which has case.
+pub(crate) fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF   // Thai, Lao
+        | 0x1100..=0x11FF // Hangul Jamo
+        | 0x3040..=0x30FF // Hiragana, Katakana
+        | 0x3400..=0x4DBF // CJK Extension A
+        | 0x4E00..=0x9FFF // CJK Unified Ideographs
+        | 0xAC00..=0xD7AF // Hangul syllables (particles attach to words)
+        | 0xF900..=0xFAFF
+        | 0x20000..=0x3FFFF)
 }
 
 fn ascii_fold_for_fullwidth(_: char) -> AsciiCase {

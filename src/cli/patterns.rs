@@ -40,19 +40,18 @@ pub fn run(command: PatternsCommand) -> anyhow::Result<ExitStatus> {
 
 fn list(phrases: bool, detect: &DetectArgs) -> anyhow::Result<ExitStatus> {
     let detector = detect.detector()?;
+    let mut out = std::io::stdout().lock();
     if phrases {
         let all: BTreeSet<String> = detector
             .patterns()
             .iter()
             .flat_map(|p| p.phrases.iter().map(|s| boilerguard::normalize::fold_phrase(s)))
             .collect();
-        let mut out = std::io::stdout().lock();
         for phrase in all {
             writeln!(out, "{phrase}")?;
         }
         return Ok(ExitStatus::Success);
     }
-    let mut out = std::io::stdout().lock();
     for p in detector.patterns() {
         let kind = match (p.phrases.is_empty(), p.regex.is_some()) {
             (false, true) => format!("{} phrases + regex", p.phrases.len()),

@@ -65,6 +65,14 @@ pub enum CorpusError {
         /// What is wrong.
         reason: String,
     },
+    /// An output the run may not write: it is an input, or another output of the run.
+    #[error("{path}: {reason}")]
+    Output {
+        /// The output path as given.
+        path: PathBuf,
+        /// Why it may not be written.
+        reason: String,
+    },
     /// Anything else, already phrased for the user.
     #[error("{0}")]
     Other(String),

@@ -6,7 +6,8 @@
 //! so that every removal can be audited and undone.
 use super::scan::{work, Tally, Work};
 use super::{source_of, BatchOptions, Outcome};
-use crate::corpus::output::{same_file, AtomicFile};
+use crate::corpus::output::{stale_temp_files, AtomicFile};
+use crate::corpus::plan::{OutputPlan, STDOUT};
 use crate::corpus::pipeline::{Event, Pipeline};
 use crate::corpus::{Compression, Input};
 use crate::detector::{remove_findings, Detector, Finding};
@@ -38,6 +39,8 @@ pub struct CleanOptions {
     pub keep_text: bool,
     /// Drop records whose text is empty after cleaning.
     pub drop_empty: bool,
+    /// Skip inputs whose outputs are already in place (a rerun after an interrupted run).
+    pub resume: bool,
 }
 
 /// One line of the annotations sidecar.
@@ -167,25 +170,65 @@ fn target_for(options: &CleanOptions, input: &Input, compression: Compression) -
     }
 }
 
-/// Refuses an output that would overwrite an input.
-pub fn check_targets(inputs: &[Input], options: &CleanOptions) -> Result<(), CorpusError> {
+/// Claims in `plan` every file a clean run writes: outputs, sidecars and rejects. Fails,
+/// before anything is written, when one of them is an input or two of them share a path.
+pub fn claim_outputs(
+    plan: &mut OutputPlan,
+    inputs: &[Input],
+    batch: &BatchOptions,
+    options: &CleanOptions,
+) -> Result<(), CorpusError> {
+    match &options.target {
+        CleanTarget::Stdout if options.annotate => {
+            return Err(CorpusError::Other(
+                "--annotate and --keep-text need -o (the sidecar is written beside the output)".into(),
+            ))
+        }
+        CleanTarget::Stdout if options.resume => {
+            return Err(CorpusError::Other("--resume needs -o: standard output cannot be resumed".into()))
+        }
+        CleanTarget::Stdout => plan.claim(Path::new(STDOUT), "the cleaned records")?,
+        CleanTarget::Dir(dir) => plan.claim_dir(dir)?,
+        CleanTarget::File(_) => {}
+    }
     for input in inputs {
-        let Some(path) = &input.path else { continue };
         if let Some((target, _)) = target_for(options, input, Compression::None) {
-            if same_file(path, &target) || same_file(path, &annotation_path(&target)) {
-                return Err(CorpusError::Other(format!(
-                    "{}: output would overwrite this input; choose another -o",
-                    target.display()
-                )));
+            plan.claim(&target, format!("the output of {}", input.display))?;
+            if options.annotate {
+                plan.claim(&annotation_path(&target), format!("the annotations of {}", input.display))?;
             }
         }
     }
-    if options.annotate && matches!(options.target, CleanTarget::Stdout) {
-        return Err(CorpusError::Other(
-            "--annotate and --keep-text need -o (the sidecar is written beside the output)".into(),
-        ));
+    if let Some(rejects) = &batch.rejects {
+        plan.claim(rejects, "--rejects")?;
     }
     Ok(())
+}
+
+/// Temporary files that killed runs left where this run writes.
+pub fn stale_temps(batch: &BatchOptions, options: &CleanOptions) -> Vec<PathBuf> {
+    let mut found = match &options.target {
+        CleanTarget::Dir(dir) if dir.is_dir() => stale_temp_files(dir, true),
+        CleanTarget::File(file) => stale_temp_files(parent_dir(file), false),
+        _ => Vec::new(),
+    };
+    if let Some(rejects) = &batch.rejects {
+        found.extend(stale_temp_files(parent_dir(rejects), false));
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// True when a previous run put every output of `input` in place: files appear under their
+/// names only once complete, so their presence is the completion marker.
+fn already_done(options: &CleanOptions, input: &Input) -> bool {
+    let Some((target, _)) = target_for(options, input, Compression::None) else { return false };
+    target.is_file() && (!options.annotate || annotation_path(&target).is_file())
 }
 
 /// Cleans `inputs` into `options.target` (`stdout` is used for [`CleanTarget::Stdout`]).
@@ -196,11 +239,15 @@ pub fn clean(
     options: &CleanOptions,
     stdout: &mut dyn Write,
 ) -> Result<Outcome, CorpusError> {
-    check_targets(inputs, options)?;
+    claim_outputs(&mut OutputPlan::new(inputs, &[]), inputs, batch, options)?;
+    let (done, todo): (Vec<Input>, Vec<Input>) =
+        inputs.iter().cloned().partition(|input| options.resume && already_done(options, input));
+    let inputs = &todo[..];
     let started = std::time::Instant::now();
     let mut tally = Tally::new(batch)?;
     let mut current: Option<Outputs> = None;
-    let pipeline = Pipeline::new(inputs, batch.pipeline.clone()).with_progress(batch.progress.clone());
+    tally.outcome.stats.files_resumed = done.len() as u64;
+    let pipeline = Pipeline::new(inputs, batch.pipeline_options()).with_progress(batch.progress.clone());
     pipeline.run(
         |rec| work(detector, batch, rec, |doc, findings| clean_record(doc, source_of(rec), findings, options)),
         |event: Event<Work<Cleaned>>| {

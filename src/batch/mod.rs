@@ -7,7 +7,7 @@ mod rejects;
 mod scan;
 mod stats;
 
-pub use clean::{annotation_path, clean, Annotation, CleanOptions, CleanTarget, RemovedBlock};
+pub use clean::{annotation_path, claim_outputs, clean, stale_temps, Annotation, CleanOptions, CleanTarget, RemovedBlock};
 pub use rejects::{Reject, RejectWriter};
 pub use scan::{scan, ScanFormat};
 pub(crate) use scan::{work, Tally, Work};
@@ -42,6 +42,14 @@ pub struct BatchOptions {
     pub rejects: Option<PathBuf>,
     /// Raw bytes read, for a progress bar.
     pub progress: Option<Progress>,
+}
+
+impl BatchOptions {
+    /// The pipeline options, keeping oversized records whole when there is a rejects file to
+    /// keep them in.
+    pub fn pipeline_options(&self) -> PipelineOptions {
+        PipelineOptions { keep_oversized: self.rejects.is_some(), ..self.pipeline.clone() }
+    }
 }
 
 /// What a run ended with besides its output.

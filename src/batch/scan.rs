@@ -69,22 +69,24 @@ impl Tally {
                 stats.files_failed += 1;
                 self.outcome.input_errors.push(error.to_string());
             }
-            Event::Oversized { input, line, size } => {
+            Event::Oversized { input, line, size, spill } => {
                 stats.records_in += 1;
                 stats.bytes_in += size;
                 self.records_in_input += 1;
                 let reason = format!("record of {size} bytes exceeds the limit of the --max-record-bytes option");
-                reject_or_fail(
-                    self.on_error,
-                    &mut self.rejects,
-                    stats,
-                    Reject::new(&inputs[input].display, line, reason, b""),
-                )?;
+                let file = &inputs[input].display;
+                match spill {
+                    Some(mut spill) if self.on_error == super::OnError::Skip => {
+                        stats.records_rejected += 1;
+                        self.rejects.write_spilled(file, line, reason, &mut spill)?;
+                    }
+                    _ => reject_or_fail(self.on_error, &mut self.rejects, stats, Reject::oversized(file, line, reason))?,
+                }
             }
             Event::Record { output: Work::Blank, .. } => stats.blank_lines += 1,
             Event::Record { output: Work::Bad(reject), .. } => {
                 stats.records_in += 1;
-                stats.bytes_in += reject.raw.len() as u64;
+                stats.bytes_in += reject.len() as u64;
                 self.records_in_input += 1;
                 reject_or_fail(self.on_error, &mut self.rejects, stats, reject)?;
             }
@@ -136,7 +138,7 @@ pub fn scan(
 ) -> Result<Outcome, CorpusError> {
     let started = std::time::Instant::now();
     let mut tally = Tally::new(options)?;
-    let pipeline = Pipeline::new(inputs, options.pipeline.clone()).with_progress(options.progress.clone());
+    let pipeline = Pipeline::new(inputs, options.pipeline_options()).with_progress(options.progress.clone());
     pipeline.run(
         |rec| {
             work(detector, options, rec, |doc, findings| {

@@ -15,6 +15,9 @@ pub struct Stats {
     pub files: u64,
     /// Inputs that could not be read to the end.
     pub files_failed: u64,
+    /// Inputs not read again because `clean --resume` found their outputs complete.
+    #[serde(default)]
+    pub files_resumed: u64,
     /// Records read (including rejected ones).
     pub records_in: u64,
     /// Records written.

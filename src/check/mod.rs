@@ -289,7 +289,7 @@ pub fn check(
     let mut report = CheckReport { version: REPORT_VERSION, ..CheckReport::default() };
     let mut current = Baseline::default();
     let mut reject_messages = Vec::new();
-    let pipeline = Pipeline::new(inputs, batch.pipeline.clone()).with_progress(batch.progress.clone());
+    let pipeline = Pipeline::new(inputs, batch.pipeline_options()).with_progress(batch.progress.clone());
     pipeline.run(
         |rec| {
             crate::batch::work(detector, batch, rec, |doc, findings| {
@@ -300,7 +300,7 @@ pub fn check(
             if let Event::Record { output: Work::Bad(reject), .. } = &event {
                 reject_messages.push(format!("{}:{}: {}", reject.file, reject.line, reject.reason));
             }
-            if let Event::Oversized { input, line, size } = &event {
+            if let Event::Oversized { input, line, size, .. } = &event {
                 reject_messages.push(format!(
                     "{}:{line}: record of {size} bytes exceeds --max-record-bytes",
                     inputs[*input].display

@@ -4,6 +4,8 @@ use boilerguard::batch::{BatchOptions, OnError, Outcome};
 use boilerguard::category::parse_list;
 use boilerguard::classify::ClassifyOptions;
 use boilerguard::corpus::input::Discovered;
+use boilerguard::corpus::output::write_file;
+use boilerguard::corpus::OutputPlan;
 use boilerguard::corpus::{discover, FieldNames, Input, InputFormat, InputOptions, PipelineOptions};
 use boilerguard::segment::BlockMode;
 use boilerguard::{Detector, DetectorConfig};
@@ -123,6 +125,24 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
+    /// An output plan for a run over `discovered` from `paths`, with `--rejects` and
+    /// `--stats` claimed.
+    pub fn plan(&self, paths: &[PathBuf], discovered: &Discovered) -> anyhow::Result<OutputPlan> {
+        let mut plan = OutputPlan::new(&discovered.inputs, paths);
+        if let Some(stats) = &self.stats {
+            plan.claim(stats, "--stats")?;
+        }
+        Ok(plan)
+    }
+
+    /// Claims `--rejects` (jobs that write other files claim theirs first).
+    pub fn claim_rejects(&self, plan: &mut OutputPlan) -> anyhow::Result<()> {
+        if let Some(rejects) = &self.rejects {
+            plan.claim(rejects, "--rejects")?;
+        }
+        Ok(())
+    }
+
     /// Batch options for `inputs`, with a progress bar when stderr is a terminal.
     pub fn batch(&self, fields: FieldNames, inputs: &[Input]) -> (BatchOptions, Option<indicatif::ProgressBar>) {
         let bar = (!self.quiet && std::io::stderr().is_terminal()).then(|| {
@@ -143,6 +163,7 @@ impl RunArgs {
                 threads: self.threads,
                 chunk_bytes: self.chunk_bytes.max(1),
                 max_record: self.max_record_bytes,
+                ..PipelineOptions::default()
             },
             on_error: self.on_error,
             rejects: self.rejects.clone(),
@@ -175,17 +196,24 @@ impl RunArgs {
         }
         if !self.quiet {
             eprint!("{}", outcome.stats.render());
-            if outcome.stats.records_rejected > 0 {
-                let to = self
-                    .rejects
-                    .as_ref()
-                    .map_or("use --rejects FILE to keep them".to_string(), |p| format!("written to {}", p.display()));
-                eprintln!("boilerguard: {} records rejected ({to})", outcome.stats.records_rejected);
-            }
+        }
+        // Even under --quiet: a record missing from the output is never a silent event.
+        if outcome.stats.records_rejected > 0 {
+            let to = self
+                .rejects
+                .as_ref()
+                .map_or("use --rejects FILE to keep them".to_string(), |p| format!("kept in {}", p.display()));
+            eprintln!(
+                "boilerguard: warning: {} records rejected and not in the output ({to})",
+                outcome.stats.records_rejected
+            );
+        }
+        if outcome.stats.files_resumed > 0 && !self.quiet {
+            eprintln!("boilerguard: note: {} inputs already complete, not read again (--resume)", outcome.stats.files_resumed);
         }
         if let Some(path) = &self.stats {
             let json = serde_json::to_string_pretty(&outcome.stats)?;
-            std::fs::write(path, json + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+            write_file(path, (json + "\n").as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
         }
         let failed = !discovered.errors.is_empty() || !outcome.clean_exit();
         Ok(if failed { boilerguard::ExitStatus::Error } else { boilerguard::ExitStatus::Success })

@@ -4,12 +4,13 @@ use anyhow::Context;
 use boilerguard::category::{parse_list, Category};
 use boilerguard::check::{check, Baseline, CheckOptions, CliSettings, Config, Format, Settings};
 use boilerguard::corpus::output::AtomicFile;
+use boilerguard::corpus::plan::STDOUT;
 use boilerguard::corpus::Compression;
 use boilerguard::segment::BlockMode;
 use boilerguard::ExitStatus;
 use clap::Args;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A comma-separated category list (`donation,disclaimer`, or `all`).
 #[derive(Clone, Debug)]
@@ -140,6 +141,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         _ => None,
     };
     let discovered = args.input.discover()?;
+    let mut plan = args.run.plan(&args.input.paths, &discovered)?;
+    if let Some(path) = &args.write_baseline {
+        plan.claim(path, "--write-baseline")?;
+    }
+    plan.claim(args.output.as_deref().unwrap_or(Path::new(STDOUT)), "the report")?;
+    args.run.claim_rejects(&mut plan)?;
     let (batch, bar) = args.run.batch(args.input.fields(), &discovered.inputs);
     let options = CheckOptions { settings, baseline, keep_all_documents: args.format.lists_all_documents() };
     let result = check(&detector, &discovered.inputs, &batch, &options)?;
@@ -154,15 +161,6 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     let reporter = args.format.reporter(args.color());
     match &args.output {
         Some(path) => {
-            for input in &discovered.inputs {
-                if let Some(p) = &input.path {
-                    anyhow::ensure!(
-                        !boilerguard::corpus::output::same_file(p, path),
-                        "{}: -o would overwrite an input",
-                        path.display()
-                    );
-                }
-            }
             let mut file = AtomicFile::create(path, Compression::None)?;
             reporter.report(&result.report, &mut file).with_context(|| format!("cannot write {}", path.display()))?;
             file.commit()?;

@@ -1,6 +1,7 @@
 //! `boilerguard clean`.
 use super::args::{DetectArgs, InputArgs, RunArgs};
-use boilerguard::batch::{clean, CleanOptions, CleanTarget};
+use anyhow::Context;
+use boilerguard::batch::{claim_outputs, clean, stale_temps, CleanOptions, CleanTarget};
 use boilerguard::ExitStatus;
 use clap::Args;
 use std::path::PathBuf;
@@ -27,6 +28,15 @@ pub struct CleanArgs {
     /// Drop records whose text is empty after cleaning (counted in the summary).
     #[arg(long)]
     drop_empty: bool,
+    /// Rerun after an interrupted run: inputs whose outputs are in place are skipped (an
+    /// output appears under its name only once complete), the others are redone, and
+    /// temporary files the interrupted run left are removed.
+    #[arg(long)]
+    resume: bool,
+    /// Remove the temporary files (`.boilerguard-*.tmp`) that a killed run left where this
+    /// run writes. Do not use it while another run writes to the same place.
+    #[arg(long)]
+    remove_stale_temp: bool,
 }
 
 pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
@@ -53,11 +63,34 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
         annotate: args.annotate || args.keep_text,
         keep_text: args.keep_text,
         drop_empty: args.drop_empty,
+        resume: args.resume,
     };
     let (batch, bar) = args.run.batch(args.input.fields(), &discovered.inputs);
+    let mut plan = args.run.plan(&args.input.paths, &discovered)?;
+    claim_outputs(&mut plan, &discovered.inputs, &batch, &options)?;
+    handle_stale_temps(&stale_temps(&batch, &options), args.resume || args.remove_stale_temp)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     let outcome = clean(&detector, &discovered.inputs, &batch, &options, &mut out)?;
     drop(out);
     args.run.finish(&discovered, &outcome, bar)
+}
+
+/// Removes the temporary files of killed runs, or names them.
+fn handle_stale_temps(stale: &[PathBuf], remove: bool) -> anyhow::Result<()> {
+    let Some(first) = stale.first() else { return Ok(()) };
+    if remove {
+        for path in stale {
+            std::fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+        eprintln!("boilerguard: note: removed {} temporary files left by an interrupted run", stale.len());
+    } else {
+        eprintln!(
+            "boilerguard: warning: {}: temporary file left by an interrupted run ({} in all); \
+             remove them with --remove-stale-temp, or rerun with --resume",
+            first.display(),
+            stale.len()
+        );
+    }
+    Ok(())
 }

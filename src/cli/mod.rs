@@ -39,6 +39,7 @@ enum Command {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    remove_temp_files_on_interrupt();
     match cli.command {
         Command::Scan(a) => scan::run(a),
         Command::Clean(a) => clean::run(a),
@@ -47,4 +48,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Patterns(c) => patterns::run(c),
         Command::Eval(a) => eval::run(a),
     }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP, removes the temporary files of outputs being written, then
+/// exits with the status of a process killed by that signal (128 + its number), as a shell
+/// expects. Without it an interrupted run would leave `.boilerguard-*.tmp` files behind.
+fn remove_temp_files_on_interrupt() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else { return };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            boilerguard::corpus::output::remove_pending_temp_files();
+            std::process::exit(128 + signal);
+        }
+    });
 }

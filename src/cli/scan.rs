@@ -3,11 +3,12 @@ use super::args::{DetectArgs, InputArgs, RunArgs};
 use anyhow::Context;
 use boilerguard::batch::{scan, ScanFormat};
 use boilerguard::corpus::output::AtomicFile;
+use boilerguard::corpus::plan::STDOUT;
 use boilerguard::corpus::Compression;
 use boilerguard::ExitStatus;
 use clap::Args;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `scan`.
 #[derive(Debug, Args)]
@@ -29,18 +30,12 @@ pub struct ScanArgs {
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitStatus> {
     let detector = args.detect.detector()?;
     let discovered = args.input.discover()?;
+    let mut plan = args.run.plan(&args.input.paths, &discovered)?;
+    plan.claim(args.output.as_deref().unwrap_or(Path::new(STDOUT)), "the scan records")?;
+    args.run.claim_rejects(&mut plan)?;
     let (batch, bar) = args.run.batch(args.input.fields(), &discovered.inputs);
     let outcome = match &args.output {
         Some(path) => {
-            for input in &discovered.inputs {
-                if let Some(p) = &input.path {
-                    anyhow::ensure!(
-                        !boilerguard::corpus::output::same_file(p, path),
-                        "{}: -o would overwrite an input",
-                        path.display()
-                    );
-                }
-            }
             let mut file = AtomicFile::create(path, Compression::from_name(path))?;
             let outcome = scan(&detector, &discovered.inputs, &batch, args.format, &mut file)?;
             file.commit().with_context(|| format!("cannot write {}", path.display()))?;

@@ -93,18 +93,20 @@ pub struct Discovered {
     pub skipped: Vec<PathBuf>,
 }
 
-/// Strips a compression extension, then decides the format from what is left.
+/// Strips a compression extension, then decides the format from what is left. Works on the
+/// name's bytes, so a file whose name is not UTF-8 is recognised like any other.
 pub fn format_from_name(path: &Path) -> Option<InputFormat> {
-    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    let name = name
-        .strip_suffix(".gz")
-        .or_else(|| name.strip_suffix(".zst"))
-        .or_else(|| name.strip_suffix(".zstd"))
-        .unwrap_or(&name);
-    let ext = Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or("");
+    use std::os::unix::ffi::OsStrExt;
+    let lower = path.file_name()?.as_bytes().to_ascii_lowercase();
+    let compressed = [&b".gz"[..], b".zst", b".zstd"];
+    let name = compressed.iter().find_map(|suffix| lower.strip_suffix(*suffix)).unwrap_or(&lower);
+    let ext = match name.iter().rposition(|&b| b == b'.') {
+        Some(dot) if dot > 0 => &name[dot + 1..],
+        _ => &[],
+    };
     match ext {
-        "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
-        "txt" | "text" | "md" => Some(InputFormat::Text),
+        b"jsonl" | b"ndjson" => Some(InputFormat::Jsonl),
+        b"txt" | b"text" | b"md" => Some(InputFormat::Text),
         _ => None,
     }
 }
@@ -266,10 +268,14 @@ mod tests {
 
     #[test]
     fn formats_from_names() {
+        use std::os::unix::ffi::OsStrExt;
         assert_eq!(format_from_name(Path::new("a/part-1.jsonl.zst")), Some(InputFormat::Jsonl));
         assert_eq!(format_from_name(Path::new("x.NDJSON")), Some(InputFormat::Jsonl));
         assert_eq!(format_from_name(Path::new("x.txt.gz")), Some(InputFormat::Text));
         assert_eq!(format_from_name(Path::new("x.bin")), None);
+        assert_eq!(format_from_name(Path::new(".jsonl")), None);
+        let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.jsonl");
+        assert_eq!(format_from_name(Path::new(latin1)), Some(InputFormat::Jsonl));
     }
 
     #[test]

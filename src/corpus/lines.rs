@@ -2,12 +2,15 @@
 //!
 //! A corpus line can be hundreds of megabytes (a scraped page with no newlines, or binary
 //! junk). Records longer than the configured limit are skipped while their size is counted,
-//! so memory stays bounded by the limit and the record is reported, not silently cut.
+//! so memory stays bounded by the limit and the record is reported, not silently cut. When
+//! asked to, the reader spills such a record to an anonymous temporary file instead of
+//! dropping its bytes, so that the rejects file can keep it whole.
 use memchr::memchr;
-use std::io::{self, BufRead};
+use std::fs::File;
+use std::io::{self, BufRead, Seek, Write};
 
 /// What the reader found.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Record {
     /// A record; its bytes were appended to the caller's buffer (without the `\n`).
     Complete,
@@ -15,6 +18,8 @@ pub enum Record {
     Oversized {
         /// Its length in bytes.
         size: u64,
+        /// Its bytes, rewound, when the reader keeps oversized records.
+        spill: Option<File>,
     },
 }
 
@@ -23,12 +28,72 @@ pub struct LineReader<R> {
     inner: R,
     max: usize,
     line: u64,
+    keep_oversized: bool,
+}
+
+/// Where the bytes of the record being read go.
+struct Destination<'a> {
+    buf: &'a mut Vec<u8>,
+    start_len: usize,
+    max: usize,
+    size: u64,
+    oversized: bool,
+    keep: bool,
+    spill: Option<File>,
+}
+
+impl Destination<'_> {
+    fn push(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.size += bytes.len() as u64;
+        if !self.oversized && self.size as usize > self.max {
+            self.oversized = true;
+            if self.keep {
+                let mut file = tempfile::tempfile()?;
+                file.write_all(&self.buf[self.start_len..])?;
+                self.spill = Some(file);
+            }
+            self.buf.truncate(self.start_len);
+        }
+        match (&mut self.spill, self.oversized) {
+            (Some(file), true) => file.write_all(bytes),
+            (None, true) => Ok(()),
+            (_, false) => {
+                self.buf.extend_from_slice(bytes);
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(self) -> io::Result<Record> {
+        if !self.oversized {
+            return Ok(Record::Complete);
+        }
+        let spill = match self.spill {
+            Some(mut file) => {
+                file.rewind()?;
+                Some(file)
+            }
+            None => None,
+        };
+        Ok(Record::Oversized { size: self.size, spill })
+    }
 }
 
 impl<R: BufRead> LineReader<R> {
     /// A reader of records of at most `max` bytes.
     pub fn new(inner: R, max: usize) -> Self {
-        LineReader { inner, max, line: 0 }
+        LineReader { inner, max, line: 0, keep_oversized: false }
+    }
+
+    /// Keeps the bytes of oversized records in temporary files instead of dropping them.
+    pub fn keep_oversized(mut self, keep: bool) -> Self {
+        self.keep_oversized = keep;
+        self
+    }
+
+    fn destination<'a>(&self, buf: &'a mut Vec<u8>) -> Destination<'a> {
+        let start_len = buf.len();
+        Destination { buf, start_len, max: self.max, size: 0, oversized: false, keep: self.keep_oversized, spill: None }
     }
 
     /// The 1-based line number of the record last returned.
@@ -38,9 +103,7 @@ impl<R: BufRead> LineReader<R> {
 
     /// Appends the next record to `buf`; `None` at the end of the stream.
     pub fn next_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<Record>> {
-        let start_len = buf.len();
-        let mut size: u64 = 0;
-        let mut oversized = false;
+        let mut dest = self.destination(buf);
         let mut any = false;
         loop {
             let available = self.inner.fill_buf()?;
@@ -55,49 +118,33 @@ impl<R: BufRead> LineReader<R> {
                 Some(i) => (i, true),
                 None => (available.len(), false),
             };
-            size += take as u64;
-            if !oversized && size as usize > self.max {
-                oversized = true;
-                buf.truncate(start_len);
-            }
-            if !oversized {
-                buf.extend_from_slice(&available[..take]);
-            }
+            dest.push(&available[..take])?;
             self.inner.consume(take + usize::from(done));
             if done {
                 break;
             }
         }
         self.line += 1;
-        Ok(Some(if oversized { Record::Oversized { size } } else { Record::Complete }))
+        dest.finish().map(Some)
     }
 
     /// Appends the whole rest of the stream to `buf` as one record (text documents).
     pub fn read_all_into(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<Record>> {
-        let start_len = buf.len();
-        let mut size: u64 = 0;
-        let mut oversized = false;
+        let mut dest = self.destination(buf);
         loop {
             let available = self.inner.fill_buf()?;
             if available.is_empty() {
                 break;
             }
             let n = available.len();
-            size += n as u64;
-            if !oversized && size as usize > self.max {
-                oversized = true;
-                buf.truncate(start_len);
-            }
-            if !oversized {
-                buf.extend_from_slice(available);
-            }
+            dest.push(available)?;
             self.inner.consume(n);
         }
         self.line = 1;
-        if size == 0 {
+        if dest.size == 0 {
             return Ok(None);
         }
-        Ok(Some(if oversized { Record::Oversized { size } } else { Record::Complete }))
+        dest.finish().map(Some)
     }
 }
 
@@ -125,12 +172,34 @@ mod tests {
         let data = format!("short\n{}\nafter\n", "x".repeat(1000));
         let mut r = LineReader::new(std::io::BufReader::with_capacity(16, data.as_bytes()), 100);
         let mut buf = Vec::new();
-        assert_eq!(r.next_into(&mut buf).unwrap(), Some(Record::Complete));
+        assert!(matches!(r.next_into(&mut buf).unwrap(), Some(Record::Complete)));
         buf.clear();
-        assert_eq!(r.next_into(&mut buf).unwrap(), Some(Record::Oversized { size: 1000 }));
+        assert!(matches!(r.next_into(&mut buf).unwrap(), Some(Record::Oversized { size: 1000, spill: None })));
         assert!(buf.is_empty());
         assert_eq!(r.line(), 2);
-        assert_eq!(r.next_into(&mut buf).unwrap(), Some(Record::Complete));
+        assert!(matches!(r.next_into(&mut buf).unwrap(), Some(Record::Complete)));
         assert_eq!(buf, b"after");
+    }
+
+    #[test]
+    fn oversized_records_are_spilled_whole_when_kept() {
+        use std::io::Read;
+        let long = "y".repeat(1000);
+        let data = format!("{long}\nafter\n");
+        let mut r = LineReader::new(std::io::BufReader::with_capacity(16, data.as_bytes()), 100).keep_oversized(true);
+        let mut buf = Vec::new();
+        let Some(Record::Oversized { size: 1000, spill: Some(mut file) }) = r.next_into(&mut buf).unwrap() else {
+            panic!("not spilled")
+        };
+        let mut kept = String::new();
+        file.read_to_string(&mut kept).unwrap();
+        assert_eq!((kept, buf.len()), (long, 0));
+        let mut text = LineReader::new(std::io::BufReader::with_capacity(16, data.as_bytes()), 100).keep_oversized(true);
+        let Some(Record::Oversized { spill: Some(mut file), .. }) = text.read_all_into(&mut buf).unwrap() else {
+            panic!("not spilled")
+        };
+        let mut whole = String::new();
+        file.read_to_string(&mut whole).unwrap();
+        assert_eq!(whole, data);
     }
 }

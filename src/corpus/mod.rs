@@ -5,14 +5,17 @@
 //! [`pipeline`] ships chunks of records from one reader thread to a rayon pool and hands the
 //! results back in input order; [`record`] turns a raw record into a document (and back, for
 //! JSONL, splicing only the text value so every other byte of the line is kept); [`output`]
-//! writes files atomically. Nothing is dropped without being counted: every record ends as
+//! writes files atomically, and [`plan`] decides before a run starts that no output touches
+//! an input or another output. Nothing is dropped without being counted: every record ends as
 //! an output, a rejection with its file, line and reason, or a counted drop.
 pub mod input;
 pub mod lines;
 pub mod output;
 pub mod pipeline;
+pub mod plan;
 pub mod record;
 
 pub use input::{discover, Compression, Input, InputFormat, InputOptions};
 pub use pipeline::{Event, Pipeline, PipelineOptions};
+pub use plan::OutputPlan;
 pub use record::{parse_record, Document, FieldNames, JsonSplice};

@@ -25,11 +25,14 @@ pub struct PipelineOptions {
     pub chunk_bytes: usize,
     /// Largest record accepted, in bytes.
     pub max_record: usize,
+    /// Hand over the bytes of records over `max_record` (spilled to a temporary file), so
+    /// that they can be kept in a rejects file.
+    pub keep_oversized: bool,
 }
 
 impl Default for PipelineOptions {
     fn default() -> Self {
-        PipelineOptions { threads: 0, chunk_bytes: 4 << 20, max_record: 256 << 20 }
+        PipelineOptions { threads: 0, chunk_bytes: 4 << 20, max_record: 256 << 20, keep_oversized: false }
     }
 }
 
@@ -76,6 +79,8 @@ pub enum Event<O> {
         line: u64,
         /// Its size in bytes.
         size: u64,
+        /// Its bytes, when the pipeline keeps oversized records.
+        spill: Option<std::fs::File>,
     },
     /// An input could not be opened, or broke off (truncated or corrupt compression); every
     /// record before the damage was delivered.
@@ -95,7 +100,7 @@ pub enum Event<O> {
 enum Item {
     Start { input: usize, format: InputFormat, compression: Compression },
     Record { input: usize, format: InputFormat, line: u64, range: Range<usize> },
-    Oversized { input: usize, line: u64, size: u64 },
+    Oversized { input: usize, line: u64, size: u64, spill: Option<std::fs::File> },
     Error { input: usize, error: CorpusError },
     End { input: usize },
 }
@@ -231,7 +236,7 @@ impl<'a> Pipeline<'a> {
             }
         };
         chunk.items.push(Item::Start { input: index, format, compression });
-        let mut reader = LineReader::new(stream, self.options.max_record);
+        let mut reader = LineReader::new(stream, self.options.max_record).keep_oversized(self.options.keep_oversized);
         loop {
             let start = chunk.buf.len();
             let next = if format == InputFormat::Text {
@@ -256,8 +261,8 @@ impl<'a> Pipeline<'a> {
                     let range = start..chunk.buf.len();
                     chunk.items.push(Item::Record { input: index, format, line: reader.line(), range });
                 }
-                Ok(Some(Record::Oversized { size })) => {
-                    chunk.items.push(Item::Oversized { input: index, line: reader.line(), size })
+                Ok(Some(Record::Oversized { size, spill })) => {
+                    chunk.items.push(Item::Oversized { input: index, line: reader.line(), size, spill })
                 }
                 Err(e) => {
                     chunk.buf.truncate(start);
@@ -329,7 +334,7 @@ fn to_event<O>(item: Item, output: Option<O>) -> Event<O> {
     match (item, output) {
         (Item::Record { input, line, .. }, Some(output)) => Event::Record { input, line, output },
         (Item::Start { input, format, compression }, _) => Event::InputStart { input, format, compression },
-        (Item::Oversized { input, line, size }, _) => Event::Oversized { input, line, size },
+        (Item::Oversized { input, line, size, spill }, _) => Event::Oversized { input, line, size, spill },
         (Item::Error { input, error }, _) => Event::InputError { input, error },
         (Item::End { input }, _) | (Item::Record { input, .. }, None) => Event::InputEnd { input },
     }

@@ -61,7 +61,7 @@ pub fn utf8_error(bytes: &[u8], e: std::str::Utf8Error) -> String {
     let at = e.valid_up_to();
     let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
     let column = at - bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-    format!("invalid UTF-8 at byte {at} (line {line}, column {column}); the record was not changed")
+    format!("invalid UTF-8 at byte {at} (line {line}, column {column})")
 }
 
 /// Parses a text document (the whole file).

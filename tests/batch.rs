@@ -120,7 +120,7 @@ fn rejects_are_written_counted_and_balanced() {
     assert!(reasons[1].0 == 3 && reasons[1].1.contains("malformed JSON"));
     assert!(reasons[2].0 == 4 && reasons[2].1.contains("invalid UTF-8 at byte 10"));
     assert!(reasons[3].0 == 6 && reasons[3].1.contains("exceeds the limit"));
-    assert_eq!(rejected[1].raw, "not json");
+    assert_eq!(rejected[1].raw.as_deref(), Some("not json"));
     let stats: Stats = serde_json::from_str(&std::fs::read_to_string(&stats).expect("stats")).expect("stats schema");
     assert_eq!((stats.records_in, stats.records_out, stats.records_rejected, stats.blank_lines), (5, 1, 4, 1));
     assert!(stats.balanced());

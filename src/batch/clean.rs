@@ -7,8 +7,8 @@
 use super::scan::{work, Tally, Work};
 use super::{source_of, BatchOptions, Outcome};
 use crate::corpus::output::{stale_temp_files, AtomicFile};
-use crate::corpus::plan::{OutputPlan, STDOUT};
 use crate::corpus::pipeline::{Event, Pipeline};
+use crate::corpus::plan::{OutputPlan, STDOUT};
 use crate::corpus::{Compression, Input};
 use crate::detector::{remove_findings, Detector, Finding};
 use crate::error::CorpusError;

@@ -7,7 +7,9 @@ mod rejects;
 mod scan;
 mod stats;
 
-pub use clean::{annotation_path, claim_outputs, clean, stale_temps, Annotation, CleanOptions, CleanTarget, RemovedBlock};
+pub use clean::{
+    annotation_path, claim_outputs, clean, stale_temps, Annotation, CleanOptions, CleanTarget, RemovedBlock,
+};
 pub use rejects::{Reject, RejectWriter};
 pub use scan::{scan, ScanFormat};
 pub(crate) use scan::{work, Tally, Work};

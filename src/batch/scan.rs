@@ -80,7 +80,9 @@ impl Tally {
                         stats.records_rejected += 1;
                         self.rejects.write_spilled(file, line, reason, &mut spill)?;
                     }
-                    _ => reject_or_fail(self.on_error, &mut self.rejects, stats, Reject::oversized(file, line, reason))?,
+                    _ => {
+                        reject_or_fail(self.on_error, &mut self.rejects, stats, Reject::oversized(file, line, reason))?
+                    }
                 }
             }
             Event::Record { output: Work::Blank, .. } => stats.blank_lines += 1,

@@ -307,6 +307,8 @@ pub fn check(
                 ));
             }
             let Some((_, _, doc)) = tally.take(inputs, event)? else { return Ok(()) };
+            // A checked document is the gate's "out": records in = checked + rejected.
+            tally.outcome.stats.records_out += 1;
             report.summary.documents += 1;
             let DocResult { mut summary, findings } = doc;
             for finding in findings {

@@ -209,7 +209,10 @@ impl RunArgs {
             );
         }
         if outcome.stats.files_resumed > 0 && !self.quiet {
-            eprintln!("boilerguard: note: {} inputs already complete, not read again (--resume)", outcome.stats.files_resumed);
+            eprintln!(
+                "boilerguard: note: {} inputs already complete, not read again (--resume)",
+                outcome.stats.files_resumed
+            );
         }
         if let Some(path) = &self.stats {
             let json = serde_json::to_string_pretty(&outcome.stats)?;

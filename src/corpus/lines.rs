@@ -194,7 +194,8 @@ mod tests {
         let mut kept = String::new();
         file.read_to_string(&mut kept).unwrap();
         assert_eq!((kept, buf.len()), (long, 0));
-        let mut text = LineReader::new(std::io::BufReader::with_capacity(16, data.as_bytes()), 100).keep_oversized(true);
+        let mut text =
+            LineReader::new(std::io::BufReader::with_capacity(16, data.as_bytes()), 100).keep_oversized(true);
         let Some(Record::Oversized { spill: Some(mut file), .. }) = text.read_all_into(&mut buf).unwrap() else {
             panic!("not spilled")
         };

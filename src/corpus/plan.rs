@@ -54,8 +54,7 @@ impl OutputPlan {
                 Some(InputFile { path: resolve(path), id: file_id(path), display: input.display.clone() })
             })
             .collect();
-        let input_dirs =
-            roots.iter().filter(|r| r.is_dir()).map(|r| (resolve(r), r.display().to_string())).collect();
+        let input_dirs = roots.iter().filter(|r| r.is_dir()).map(|r| (resolve(r), r.display().to_string())).collect();
         OutputPlan { inputs, input_dirs, claims: Vec::new(), stdout_role: None }
     }
 
@@ -157,7 +156,7 @@ mod tests {
         std::fs::write(&a, "{}\n").unwrap();
         std::fs::hard_link(&a, dir.path().join("hard.jsonl")).unwrap();
         std::os::unix::fs::symlink("a.jsonl", dir.path().join("soft.jsonl")).unwrap();
-        let mut plan = OutputPlan::new(&[input(&a)], &[a.clone()]);
+        let mut plan = OutputPlan::new(&[input(&a)], std::slice::from_ref(&a));
         for spelling in ["a.jsonl", "./a.jsonl", "sub/../a.jsonl", "hard.jsonl", "soft.jsonl"] {
             std::fs::create_dir_all(dir.path().join("sub")).unwrap();
             let err = plan.claim(&dir.path().join(spelling), "--rejects").unwrap_err().to_string();

@@ -108,7 +108,7 @@ pub enum TargetKind {
 /// Classifies `target`, following symlinks (dangling ones too: the file is created where the
 /// link points).
 pub fn target_kind(target: &Path) -> Result<TargetKind, CorpusError> {
-    if target.as_os_str() == "-" {
+    if target.as_os_str() == "-" || is_stream_path(target) {
         return Ok(TargetKind::Special);
     }
     let resolved = follow_links(target)?;
@@ -121,6 +121,13 @@ pub fn target_kind(target: &Path) -> Result<TargetKind, CorpusError> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(TargetKind::Regular(resolved)),
         Err(e) => Err(CorpusError::io(target, e)),
     }
+}
+
+/// `/dev/stdout`, `/proc/self/fd/1` and their kin name an open stream, even when it is
+/// redirected to a regular file: replacing that file would break the shell's redirection
+/// (`>>` appends), so they are written through.
+fn is_stream_path(path: &Path) -> bool {
+    path.starts_with("/dev/") || path.starts_with("/proc/")
 }
 
 /// The path a chain of symlinks ends at (the path itself when it is no link).
@@ -146,8 +153,9 @@ impl AtomicFile {
     pub fn create(target: &Path, compression: Compression) -> Result<Self, CorpusError> {
         let sink = match target_kind(target)? {
             TargetKind::Special if target.as_os_str() == "-" => Sink::Through(Box::new(io::stdout())),
+            // Appending is writing for a device or a FIFO, and keeps a `>>` redirection intact.
             TargetKind::Special => Sink::Through(Box::new(
-                OpenOptions::new().write(true).open(target).map_err(|e| CorpusError::io(target, e))?,
+                OpenOptions::new().append(true).open(target).map_err(|e| CorpusError::io(target, e))?,
             )),
             TargetKind::Regular(real) => temp_beside(&real)?,
         };
@@ -337,6 +345,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = AtomicFile::create(dir.path(), Compression::None).err().unwrap().to_string();
         assert!(err.contains("is a directory"), "{err}");
+    }
+
+    #[test]
+    fn stream_paths_are_written_through_by_name() {
+        // Classified from the name alone: nothing under /dev or /proc is opened here.
+        for path in ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/2"] {
+            assert!(is_stream_path(Path::new(path)), "{path}");
+        }
+        assert!(!is_stream_path(Path::new("devices/out.jsonl")));
     }
 
     #[test]

@@ -432,6 +432,7 @@ mod tests {
             phrases: vec![],
             regex: None,
             weight,
+            prior_weight: weight,
             examples: vec![],
             counter_examples: vec![],
             source: Default::default(),

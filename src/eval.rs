@@ -29,11 +29,22 @@ pub struct GoldDocument {
     /// Its language.
     #[serde(default)]
     pub lang: Option<String>,
+    /// The page it was taken from; its host is the document's site in cross-validation.
+    #[serde(default)]
+    pub url: Option<String>,
     /// Its paragraphs.
     pub paragraphs: Vec<GoldParagraph>,
 }
 
 impl GoldDocument {
+    /// The site the document comes from: its URL's host without `www.`, else its id.
+    pub fn site(&self) -> String {
+        let Some(url) = &self.url else { return self.id.clone() };
+        let rest = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+        let host = rest.split(['/', '?', '#']).next().unwrap_or(rest).to_ascii_lowercase();
+        host.strip_prefix("www.").map(str::to_string).unwrap_or(host)
+    }
+
     /// The document text: paragraphs joined with `\n`.
     pub fn text(&self) -> String {
         self.paragraphs.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n")
@@ -126,17 +137,23 @@ fn label_index(label: &str) -> usize {
 
 /// Predicted coarse label of every paragraph of `doc`.
 pub fn predict(detector: &Detector, doc: &GoldDocument) -> Vec<&'static str> {
-    let text = doc.text();
-    let findings = detector.findings(&text);
+    let findings = detector.findings(&doc.text());
+    let spans: Vec<(usize, usize, &str)> = findings.iter().map(|f| (f.start, f.end, f.category.eval_label())).collect();
+    labels_from_spans(doc, &spans)
+}
+
+/// The coarse label of every paragraph of `doc`, given the boilerplate spans found in its
+/// text: the label covering at least half of a paragraph's bytes, else body.
+pub fn labels_from_spans(doc: &GoldDocument, spans: &[(usize, usize, &str)]) -> Vec<&'static str> {
     let mut start = 0;
     doc.paragraphs
         .iter()
         .map(|p| {
             let end = start + p.text.len();
             let mut covered = [0usize; 4];
-            for f in &findings {
-                let overlap = f.end.min(end).saturating_sub(f.start.max(start));
-                covered[label_index(f.category.eval_label())] += overlap;
+            for &(from, to, label) in spans {
+                let overlap = to.min(end).saturating_sub(from.max(start));
+                covered[label_index(label)] += overlap;
             }
             start = end + 1;
             let (best, bytes) =
@@ -203,10 +220,15 @@ impl Counts {
 pub fn evaluate(detector: &Detector, docs: &[GoldDocument], keep_mistakes: bool) -> Report {
     use rayon::prelude::*;
     let predictions: Vec<Vec<&'static str>> = docs.par_iter().map(|d| predict(detector, d)).collect();
+    report(docs, &predictions, keep_mistakes)
+}
+
+/// The figures of `predictions` (one label per paragraph of each document) against `docs`.
+pub fn report(docs: &[GoldDocument], predictions: &[Vec<&'static str>], keep_mistakes: bool) -> Report {
     let mut overall = Counts::default();
     let mut per_lang: BTreeMap<String, Counts> = BTreeMap::new();
     let mut mistakes = Vec::new();
-    for (doc, predicted) in docs.iter().zip(&predictions) {
+    for (doc, predicted) in docs.iter().zip(predictions) {
         let lang = doc.lang.clone().unwrap_or_else(|| "und".into());
         let gold: Vec<usize> = doc.paragraphs.iter().map(|p| label_index(&p.label)).collect();
         let pred: Vec<usize> = predicted.iter().map(|l| label_index(l)).collect();

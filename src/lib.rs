@@ -42,10 +42,12 @@ pub mod detector;
 pub mod error;
 pub mod eval;
 pub mod exit;
+pub mod fit;
 pub mod literals;
 pub mod matcher;
 pub mod normalize;
 pub mod pattern;
+pub mod pattern_qa;
 pub mod report;
 pub mod segment;
 

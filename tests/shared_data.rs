@@ -47,3 +47,70 @@ fn dev_set_quality_stays_above_the_gate() {
     );
     assert!(all.gate_accuracy >= 0.95, "gate accuracy {:.3} < 0.95\n{table}", all.gate_accuracy);
 }
+
+/// The `[weights]` lines of a fitted-weights file (the header names the command that made it).
+fn weight_lines(text: &str) -> Vec<String> {
+    text.lines().skip_while(|l| *l != "[weights]").map(str::to_string).collect()
+}
+
+#[test]
+fn shipped_fitted_weights_are_what_the_fit_gives() {
+    let Some(shared) = common::shared("shipped_fitted_weights_are_what_the_fit_gives") else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let copy = dir.path().join("patterns");
+    let status = std::process::Command::new("cp").arg("-r").arg(common::root().join("patterns")).arg(&copy).status();
+    assert!(status.expect("cp").success());
+    std::fs::remove_file(copy.join("fitted.toml")).expect("the source tree ships fitted.toml");
+    let out = common::bin()
+        .args(["patterns", "fit", "--no-builtin", "--write", "--patterns"])
+        .arg(&copy)
+        .arg(shared.join("eval/train.jsonl"))
+        .arg(shared.join("eval/dev.jsonl"))
+        .output()
+        .expect("run fit");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let refit = std::fs::read_to_string(copy.join("fitted.toml")).expect("fit wrote fitted.toml");
+    let shipped = std::fs::read_to_string(common::root().join("patterns/fitted.toml")).expect("shipped");
+    assert_eq!(
+        weight_lines(&refit),
+        weight_lines(&shipped),
+        "patterns/fitted.toml is stale: run `cargo run --release -- patterns fit ../shared/eval/train.jsonl ../shared/eval/dev.jsonl --write`"
+    );
+}
+
+#[test]
+fn site_grouped_cross_validation_reports_both_figures() {
+    let Some(shared) = common::shared("site_grouped_cross_validation_reports_both_figures") else { return };
+    let out = common::bin()
+        .args(["eval", "--cv-by-site", "--format", "json"])
+        .arg(shared.join("eval/train.jsonl"))
+        .arg(shared.join("eval/dev.jsonl"))
+        .output()
+        .expect("run eval");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let shipped: Report = serde_json::from_value(json["shipped"].clone()).expect("report schema");
+    let cv: Report = serde_json::from_value(json["cross_validated"].clone()).expect("report schema");
+    assert_eq!((shipped.overall.documents, cv.overall.documents), (312, 312));
+    assert_eq!(json["folds"], 5);
+    assert!(json["sites"].as_u64().is_some_and(|s| s > 250), "{}", json["sites"]);
+    // The held-out figure is printed for the closing notes; here it must at least be a
+    // real measurement of the same paragraphs.
+    assert_eq!(shipped.overall.paragraphs, cv.overall.paragraphs);
+}
+
+#[test]
+fn pattern_stats_count_every_gold_paragraph_a_pattern_hits() {
+    let Some(shared) = common::shared("pattern_stats_count_every_gold_paragraph_a_pattern_hits") else { return };
+    let out = common::bin()
+        .args(["patterns", "stats", "--format", "json"])
+        .arg(shared.join("eval/dev.jsonl"))
+        .output()
+        .expect("run stats");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stats: Vec<boilerguard::pattern_qa::PatternStat> = serde_json::from_slice(&out.stdout).expect("schema");
+    assert_eq!(stats.len(), Detector::builtin().expect("patterns").patterns().len());
+    let donation_hits: usize = stats.iter().filter(|s| s.label == "donation").map(|s| s.hits["donation"]).sum();
+    assert!(donation_hits > 50, "dev has appeals the donation patterns hit: {donation_hits}");
+    assert!(stats.iter().all(|s| (0.0..=1.0).contains(&s.precision)));
+}

@@ -1,5 +1,6 @@
 //! The pattern files compiled into the binary by `build.rs`.
 use super::file::{parse_checked, RegexCheck};
+use super::fitted::{self, FITTED_FILE};
 use super::{Limits, Pattern};
 use crate::error::PatternError;
 use std::path::Path;
@@ -16,9 +17,12 @@ pub fn builtin_files() -> &'static [(&'static str, &'static str)] {
 /// from a broken tree; it is still reported, never a panic.
 pub fn builtin_patterns() -> Result<Vec<Pattern>, PatternError> {
     let mut out = Vec::new();
-    for (rel, text) in EMBEDDED {
+    for (rel, text) in EMBEDDED.iter().filter(|(rel, _)| *rel != FITTED_FILE) {
         let shown = Path::new("patterns").join(rel);
         out.extend(parse_checked(&shown, Path::new(rel), text, &Limits::default(), RegexCheck::Trusted)?);
+    }
+    if let Some((rel, text)) = EMBEDDED.iter().find(|(rel, _)| *rel == FITTED_FILE) {
+        fitted::apply(&mut out, &Path::new("patterns").join(rel), text)?;
     }
     Ok(out)
 }

@@ -56,7 +56,8 @@ pub(super) fn find_pattern_files(dir: &Path) -> Result<Vec<PathBuf>, PatternErro
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(dir).follow_links(true).max_depth(2).sort_by_file_name() {
         let entry = entry.map_err(|e| PatternError::at(dir, 0, None, format!("cannot read pattern directory: {e}")))?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "toml") {
+        let fitted = entry.depth() == 1 && entry.file_name() == super::fitted::FITTED_FILE;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "toml") && !fitted {
             out.push(entry.into_path());
         }
     }
@@ -188,6 +189,7 @@ fn validate(
         phrases: def.phrases,
         regex: def.regex,
         weight: def.weight,
+        prior_weight: def.weight,
         examples: def.examples,
         counter_examples: def.counter_examples,
         source: PathBuf::new(),

@@ -6,6 +6,7 @@
 //! file, the pattern id and the reason, so a broken pattern never reaches the matcher.
 mod builtin;
 mod file;
+pub mod fitted;
 pub mod lint;
 mod selftest;
 
@@ -50,8 +51,10 @@ pub struct Pattern {
     pub phrases: Vec<String>,
     /// Optional regex, matched on the fully folded text of a block.
     pub regex: Option<String>,
-    /// Strength of evidence, in (0, 1].
+    /// Strength of evidence, in (0, 1]: the fitted weight where `fitted.toml` has one.
     pub weight: f64,
+    /// The weight written in the pattern file, which a fit starts from and is regularised to.
+    pub prior_weight: f64,
     /// Texts that must be classified as `category` on their own.
     pub examples: Vec<String>,
     /// Texts that must stay body on their own.
@@ -123,6 +126,12 @@ impl PatternSet {
             let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
             let patterns = parse_pattern_file(&path, &rel, &text, limits)?;
             self.extend(patterns)?;
+        }
+        let fitted = dir.join(fitted::FITTED_FILE);
+        if fitted.is_file() {
+            let text = std::fs::read_to_string(&fitted)
+                .map_err(|e| PatternError::at(&fitted, 0, None, format!("cannot read: {e}")))?;
+            fitted::apply(&mut self.patterns, &fitted, &text)?;
         }
         self.check_limits(limits)
     }

@@ -40,3 +40,42 @@ fn region_growing_walks_each_block_a_bounded_number_of_times_in_every_layout() {
         assert!(work.region_steps <= 6 * blocks, "{layout:?}: {} steps for {blocks} blocks", work.region_steps);
     }
 }
+
+// Item 11: a full or closed standard error never panics.
+
+/// Runs `check` on the fixture article and a missing file (exit 2) with stderr set to
+/// `stderr`: the error and the run's summary are written to it.
+fn check_with_stderr(stderr: std::process::Stdio) -> std::process::Child {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("boilerguard"));
+    cmd.args(["check", "--no-config", "--format", "json"])
+        .args(FIXTURE_PATTERNS)
+        .arg("tests/fixtures/article.txt")
+        .arg("tests/fixtures/missing.txt")
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr);
+    cmd.spawn().expect("spawn")
+}
+
+#[test]
+fn a_full_standard_error_keeps_the_real_exit_status() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let full = dir.path().join("full");
+    // The kernel's full device (char 1:7), made here rather than used from /dev.
+    let made = std::process::Command::new("mknod").arg(&full).args(["c", "1", "7"]).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("notice: a_full_standard_error_keeps_the_real_exit_status skipped: mknod failed (not root?)");
+        return;
+    }
+    let device = std::fs::OpenOptions::new().write(true).open(&full).expect("open the full device");
+    let status = check_with_stderr(device.into()).wait().expect("wait");
+    // A missing input is an error: 2, not the panic's 101.
+    assert_eq!(status.code(), Some(2));
+}
+
+#[test]
+fn a_closed_standard_error_keeps_the_real_exit_status() {
+    let mut child = check_with_stderr(std::process::Stdio::piped());
+    drop(child.stderr.take());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(2));
+}

@@ -162,25 +162,25 @@ impl RunArgs {
             bar.finish_and_clear();
         }
         for e in &discovered.errors {
-            eprintln!("boilerguard: error: {e}");
+            say!("boilerguard: error: {e}");
         }
         for e in &outcome.input_errors {
-            eprintln!("boilerguard: error: {e}");
+            say!("boilerguard: error: {e}");
         }
         for w in &outcome.warnings {
-            eprintln!("boilerguard: warning: {w}");
+            say!("boilerguard: warning: {w}");
         }
         if !discovered.skipped.is_empty() {
-            eprintln!("boilerguard: note: {} files in directories skipped (not .txt/.md/.jsonl/.ndjson; use --glob to include)", discovered.skipped.len());
+            say!("boilerguard: note: {} files in directories skipped (not .txt/.md/.jsonl/.ndjson; use --glob to include)", discovered.skipped.len());
         }
         if !self.quiet {
-            eprint!("{}", outcome.stats.render());
+            super::stderr::text(&outcome.stats.render());
             if outcome.stats.records_rejected > 0 {
                 let to = self
                     .rejects
                     .as_ref()
                     .map_or("use --rejects FILE to keep them".to_string(), |p| format!("written to {}", p.display()));
-                eprintln!("boilerguard: {} records rejected ({to})", outcome.stats.records_rejected);
+                say!("boilerguard: {} records rejected ({to})", outcome.stats.records_rejected);
             }
         }
         if let Some(path) = &self.stats {

@@ -147,7 +147,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     if let Some(path) = &args.write_baseline {
         result.current.save(path)?;
         let status = args.run.finish(&discovered, &result.outcome, bar)?;
-        eprintln!("boilerguard: wrote {} findings to the baseline {}", result.current.findings.len(), path.display());
+        say!("boilerguard: wrote {} findings to the baseline {}", result.current.findings.len(), path.display());
         return Ok(status);
     }
 

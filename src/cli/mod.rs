@@ -1,5 +1,14 @@
 //! Subcommands and their arguments. Each subcommand maps its flags onto library types and
 //! calls the library; only this layer prints.
+
+/// `eprintln!` that cannot panic: messages go through [`stderr::line`], which ignores a
+/// full or closed standard error.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::stderr::line(format_args!($($arg)*))
+    };
+}
+
 mod args;
 mod check;
 mod clean;
@@ -7,6 +16,7 @@ mod eval;
 mod explain;
 mod patterns;
 mod scan;
+pub mod stderr;
 
 use boilerguard::ExitStatus;
 use clap::{Parser, Subcommand};

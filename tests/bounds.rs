@@ -41,6 +41,122 @@ fn region_growing_walks_each_block_a_bounded_number_of_times_in_every_layout() {
     }
 }
 
+// Item 8: limits checked up front, messages that point.
+
+fn pattern_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (rel, text) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+fn pattern(id: &str, body: &str) -> String {
+    format!("[[pattern]]\nid = \"{id}\"\n{body}\nweight = 0.5\nexamples = [\"x\"]\n\n")
+}
+
+/// `patterns lint` on `dir` alone: what loading it says, and its exit status.
+fn load(dir: &Path) -> (Option<i32>, String) {
+    let out =
+        bin().args(["patterns", "lint", "--no-builtin", "--patterns"]).arg(dir).timeout(HANG).output().expect("run");
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_duplicate_id_is_reported_at_its_second_definition_naming_the_first() {
+    let text =
+        [pattern("en.donation.a", "phrases = [\"give\"]"), pattern("en.donation.a", "phrases = [\"help\"]")].concat();
+    let dir = pattern_dir(&[("en/donation.toml", &text)]);
+    let (code, stderr) = load(dir.path());
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("en/donation.toml:8: pattern `en.donation.a`: duplicate id"), "{stderr}");
+    assert!(stderr.contains("already defined in") && stderr.contains("en/donation.toml:2"), "{stderr}");
+}
+
+#[test]
+fn a_pattern_is_placed_at_its_own_id_even_when_the_id_was_quoted_earlier() {
+    // The first pattern's example quotes the second's id: looking the id up in the file text
+    // found that line, and did so from the start of the file for every pattern.
+    let text = [
+        "[[pattern]]\nid = \"en.donation.a\"\nphrases = [\"give\"]\nweight = 0.5\nexamples = [\"en.donation.b\"]\n\n"
+            .to_string(),
+        pattern("en.donation.b", "regex = '('"),
+    ]
+    .concat();
+    let dir = pattern_dir(&[("en/donation.toml", &text)]);
+    let (code, stderr) = load(dir.path());
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("en/donation.toml:8: pattern `en.donation.b`: invalid regex"), "{stderr}");
+}
+
+#[test]
+fn limit_messages_name_the_file() {
+    // One file over the phrase limit, and a second file that takes the set over it.
+    let many = |n: usize| format!("phrases = [{}]", (0..n).map(|i| format!("\"p{i}\"")).collect::<Vec<_>>().join(","));
+    let over = pattern("en.donation.many", &many(500_001));
+    let dir = pattern_dir(&[("en/donation.toml", &over)]);
+    let (code, stderr) = load(dir.path());
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("en/donation.toml: 500001 phrases exceed the limit of 500000"), "{stderr}");
+
+    let half = pattern("en.donation.half", &many(300_000));
+    let other = pattern("en.newsletter.half", &many(300_000));
+    let dir = pattern_dir(&[("en/donation.toml", &half), ("en/newsletter.toml", &other)]);
+    let (code, stderr) = load(dir.path());
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("en/newsletter.toml: 600000 phrases exceed the limit of 500000"), "{stderr}");
+}
+
+#[test]
+fn a_huge_regex_is_refused_by_its_length_before_it_is_parsed() {
+    // 10 MB of alternatives took 18 s and 3.6 GB to be refused by its compiled size.
+    let regex = (0..1_000_000).map(|i| format!("w{i}")).collect::<Vec<_>>().join("|");
+    let dir = pattern_dir(&[("en/donation.toml", &pattern("en.donation.huge", &format!("regex = '{regex}'")))]);
+    let (code, stderr) = load(dir.path());
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "en/donation.toml:2: pattern `en.donation.huge`: regex of {} bytes exceeds the limit",
+            regex.len()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn thousands_of_patterns_in_one_file_load_with_their_own_lines() {
+    let text: String =
+        (0..20_000).map(|i| pattern(&format!("en.donation.p{i}"), &format!("phrases = [\"phrase {i}\"]"))).collect();
+    let dir = pattern_dir(&[("en/donation.toml", &text)]);
+    let set = boilerguard::DetectorConfig {
+        builtin: false,
+        pattern_dirs: vec![dir.path().to_path_buf()],
+        ..Default::default()
+    }
+    .build()
+    .expect("loads");
+    // Each pattern takes six lines, its id on the second.
+    let misplaced: Vec<(usize, usize)> =
+        set.patterns().iter().map(|p| p.line).enumerate().filter(|&(i, line)| line != 2 + 6 * i).take(5).collect();
+    assert_eq!(set.patterns().len(), 20_000);
+    assert_eq!(misplaced, vec![], "(pattern, line) placed elsewhere");
+}
+
+#[test]
+fn worker_threads_are_capped_with_a_note() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    bin()
+        .args(["scan", "-j", "100000", "--quiet"])
+        .args(FIXTURE_PATTERNS)
+        .arg("tests/fixtures/article.txt")
+        .timeout(HANG)
+        .assert()
+        .success()
+        .stderr(contains(format!("-j 100000 capped at {} (4 per available core)", 4 * cores)));
+}
+
 // Item 11: a full or closed standard error never panics.
 
 /// Runs `check` on the fixture article and a missing file (exit 2) with stderr set to

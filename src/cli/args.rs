@@ -4,6 +4,7 @@ use boilerguard::batch::{BatchOptions, OnError, Outcome};
 use boilerguard::category::parse_list;
 use boilerguard::classify::ClassifyOptions;
 use boilerguard::corpus::input::Discovered;
+use boilerguard::corpus::pipeline::{worker_threads, MAX_THREADS_PER_CORE};
 use boilerguard::corpus::{discover, FieldNames, Input, InputFormat, InputOptions, PipelineOptions};
 use boilerguard::segment::BlockMode;
 use boilerguard::{Detector, DetectorConfig};
@@ -99,7 +100,7 @@ impl InputArgs {
 /// How a batch runs.
 #[derive(Debug, Args, Clone)]
 pub struct RunArgs {
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core; at most 4 per available core).
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
     /// Bytes of records per work chunk.
@@ -137,10 +138,17 @@ impl RunArgs {
             bar
         });
         let progress = bar.clone().map(|b| Arc::new(move |n| b.inc(n)) as boilerguard::corpus::pipeline::Progress);
+        let threads = worker_threads(self.threads);
+        if threads < self.threads {
+            say!(
+                "boilerguard: note: -j {} capped at {threads} ({MAX_THREADS_PER_CORE} per available core)",
+                self.threads
+            );
+        }
         let options = BatchOptions {
             fields,
             pipeline: PipelineOptions {
-                threads: self.threads,
+                threads,
                 chunk_bytes: self.chunk_bytes.max(1),
                 max_record: self.max_record_bytes,
             },

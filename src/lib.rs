@@ -42,6 +42,7 @@ pub mod detector;
 pub mod error;
 pub mod eval;
 pub mod exit;
+pub mod lang;
 pub mod literals;
 pub mod matcher;
 pub mod normalize;
@@ -50,7 +51,7 @@ pub mod report;
 pub mod segment;
 
 pub use category::Category;
-pub use detector::{Analysis, Detector, DetectorConfig, Finding};
+pub use detector::{Analysis, BuildError, Detector, DetectorConfig, Finding};
 pub use error::{CorpusError, PatternError};
 pub use exit::ExitStatus;
 pub use pattern::{Pattern, PatternSet};

@@ -157,6 +157,92 @@ fn worker_threads_are_capped_with_a_note() {
         .stderr(contains(format!("-j 100000 capped at {} (4 per available core)", 4 * cores)));
 }
 
+// Item 9: language codes checked everywhere, and `check` on nothing.
+
+#[test]
+fn language_codes_are_normalized_and_checked_on_the_command_line() {
+    let fr = tempfile::tempdir().expect("tempdir");
+    let doc = fr.path().join("fr.txt");
+    std::fs::write(&doc, "Le conseil a voté le budget.\nFaites un don\n").expect("write");
+    // (--lang, exit status, what stderr must say)
+    let cases: &[(&str, i32, &str)] = &[
+        ("FR", 1, ""),
+        ("en, fr", 1, ""),
+        (" fr ", 1, ""),
+        ("en", 0, ""),
+        ("fra", 2, "unknown language code `fra`"),
+        ("french", 2, "unknown language code `french`"),
+        ("de", 2, "no patterns for language `de` (patterns exist for: en, fr)"),
+    ];
+    for &(lang, code, message) in cases {
+        let out = bin()
+            .args(["check", "--no-config", "--quiet", "--lang", lang])
+            .args(FIXTURE_PATTERNS)
+            .arg(&doc)
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "--lang {lang:?}: {stderr}");
+        assert!(stderr.contains(message), "--lang {lang:?}: {stderr}");
+    }
+}
+
+#[test]
+fn language_codes_of_the_configuration_file_are_checked_and_located() {
+    // (the file's `lang`, the line named, what stderr must say)
+    let cases: &[(&str, usize, &str)] = &[
+        ("lang = [\"english\"]", 2, "`lang`: unknown language code `english`"),
+        ("lang = [\"de\"]", 2, "`lang`: no patterns for language `de`"),
+    ];
+    for &(lang, line, message) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("boilerguard.toml"), format!("builtin = false\n{lang}\n")).expect("write");
+        std::fs::write(dir.path().join("a.txt"), "Donate now\n").expect("write");
+        let patterns = common::root().join("tests/fixtures/patterns");
+        let out = bin()
+            .current_dir(dir.path())
+            .args(["check", "--quiet", "--patterns"])
+            .arg(&patterns)
+            .arg("a.txt")
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{lang}: {stderr}");
+        assert!(stderr.contains(&format!("boilerguard.toml:{line}: {message}")), "{lang}: {stderr}");
+    }
+}
+
+#[test]
+fn check_on_no_documents_warns_and_fails_under_fail_on_empty() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let empty_dir = dir.path().join("empty");
+    std::fs::create_dir(&empty_dir).expect("mkdir");
+    let empty_file = dir.path().join("empty.txt");
+    std::fs::write(&empty_file, "").expect("write");
+    let with_doc = dir.path().join("docs");
+    std::fs::create_dir(&with_doc).expect("mkdir");
+    std::fs::write(with_doc.join("a.txt"), "Donate now\n").expect("write");
+    let nothing: [(&str, Vec<std::ffi::OsString>); 3] = [
+        ("empty directory", vec![empty_dir.into()]),
+        ("0-byte file", vec![empty_file.into()]),
+        ("every file excluded", vec![with_doc.into(), "--glob".into(), "!*".into()]),
+    ];
+    for (what, args) in &nothing {
+        for (flag, code) in [(None, 0), (Some("--fail-on-empty"), 2)] {
+            let out = bin()
+                .args(["check", "--no-config", "--quiet"])
+                .args(FIXTURE_PATTERNS)
+                .args(args)
+                .args(flag)
+                .output()
+                .expect("run");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(code), "{what} {flag:?}: {stderr}");
+            assert!(stderr.contains("no documents were checked"), "{what} {flag:?}: {stderr}");
+        }
+    }
+}
+
 // Item 11: a full or closed standard error never panics.
 
 /// Runs `check` on the fixture article and a missing file (exit 2) with stderr set to

@@ -6,10 +6,12 @@
 use crate::category::Category;
 use crate::classify::{classify, ClassifyOptions, Reason, Verdict};
 use crate::error::PatternError;
+use crate::lang::{parse_languages, LanguageError};
 use crate::matcher::{Hit, Matcher};
 use crate::normalize::{normalize, AsciiCase};
 use crate::pattern::{Limits, Pattern, PatternSet};
 use crate::segment::{segment, Block, BlockMode};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Everything that decides how a [`Detector`] is built.
@@ -43,18 +45,38 @@ impl Default for DetectorConfig {
 }
 
 impl DetectorConfig {
-    /// Loads the patterns and compiles the detector.
-    pub fn build(&self) -> Result<Detector, PatternError> {
+    /// Loads the patterns and compiles the detector. Every language asked for must be a
+    /// known code (see [`crate::lang`]) with patterns of its own.
+    pub fn build(&self) -> Result<Detector, BuildError> {
+        let languages = parse_languages(&self.languages)?;
         let mut set = if self.builtin { PatternSet::builtin()? } else { PatternSet::new() };
         for dir in &self.pattern_dirs {
             set.load_dir(dir, &self.limits)?;
         }
-        if !self.languages.is_empty() {
-            set.retain(|p| p.lang == "xx" || self.languages.contains(&p.lang));
+        if !languages.is_empty() {
+            let available: BTreeSet<&str> = set.patterns().iter().map(|p| p.lang.as_str()).collect();
+            if let Some(missing) = languages.iter().find(|code| !available.contains(code.as_str())) {
+                return Err(BuildError::Language(LanguageError::NoPatterns {
+                    code: missing.clone(),
+                    available: available.into_iter().collect::<Vec<_>>().join(", "),
+                }));
+            }
+            set.retain(|p| p.lang == "xx" || languages.contains(&p.lang));
         }
         set.check_limits(&self.limits)?;
-        Detector::new(set, self.clone())
+        Ok(Detector::new(set, self.clone())?)
     }
+}
+
+/// Why a [`Detector`] could not be built from a [`DetectorConfig`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BuildError {
+    /// A pattern file or the set is invalid.
+    #[error(transparent)]
+    Patterns(#[from] PatternError),
+    /// The language list selects nothing it names.
+    #[error(transparent)]
+    Language(#[from] LanguageError),
 }
 
 /// A compiled detector. Cheap to share: `&Detector` is `Send + Sync`.
@@ -100,7 +122,7 @@ pub struct Analysis<'t> {
 impl Detector {
     /// The built-in patterns with default options.
     pub fn builtin() -> Result<Self, PatternError> {
-        DetectorConfig::default().build()
+        Detector::new(PatternSet::builtin()?, DetectorConfig::default())
     }
 
     /// Compiles a detector for `set`.

@@ -23,6 +23,13 @@ impl PatternError {
     pub(crate) fn limit(reason: String) -> Self {
         PatternError { file: None, line: 0, id: None, reason }
     }
+
+    /// The same error, put in `file` when it names none: a limit crossed while that file
+    /// was being added.
+    pub(crate) fn in_file(mut self, file: &Path) -> Self {
+        self.file.get_or_insert_with(|| file.to_path_buf());
+        self
+    }
 }
 
 impl fmt::Display for PatternError {

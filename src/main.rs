@@ -10,7 +10,7 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(err) if is_broken_pipe(&err) => boilerguard::ExitStatus::BrokenPipe.into(),
         Err(err) => {
-            eprintln!("boilerguard: error: {}", describe(&err));
+            cli::stderr::line(format_args!("boilerguard: error: {}", describe(&err)));
             boilerguard::ExitStatus::Error.into()
         }
     }

@@ -197,6 +197,8 @@ pub fn compile_regex(source: &str, size_limit: usize) -> Result<meta::Regex, Box
                 .match_kind(regex_automata::MatchKind::LeftmostFirst)
                 .utf8_empty(true)
                 .nfa_size_limit(Some(size_limit))
+                .onepass_size_limit(Some(size_limit))
+                .dfa_size_limit(Some(size_limit))
                 .hybrid_cache_capacity(2 * (1 << 20)),
         )
         .syntax(regex_automata::util::syntax::Config::new().utf8(true).case_insensitive(true))

@@ -202,11 +202,54 @@ pub fn fingerprint(paragraph: &str) -> u64 {
 }
 
 const MONTHS: [&str; 48] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "januar", "februar", "märz", "juni", "juli", "oktober", "dezember", "janvier", "février", "mars",
-    "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre", "enero", "febrero",
-    "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
-    "gennaio", "febbraio", "aprile", "maggio", "giugno",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "januar",
+    "februar",
+    "märz",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "gennaio",
+    "febbraio",
+    "aprile",
+    "maggio",
+    "giugno",
 ];
 
 /// The masked form of a paragraph that near-identical variants share.
@@ -247,8 +290,7 @@ pub fn host(url: &str) -> Option<String> {
 
 fn page_of(rec: &RecordRef<'_>, batch: &BatchOptions, options: &MineOptions) -> Result<Page, String> {
     let doc = document(rec, &batch.fields)?;
-    let fields: Option<serde_json::Value> =
-        doc.json.as_ref().and_then(|j| serde_json::from_str(j.line).ok());
+    let fields: Option<serde_json::Value> = doc.json.as_ref().and_then(|j| serde_json::from_str(j.line).ok());
     let field = |name: &str| fields.as_ref().and_then(|v| v.get(name)).and_then(|v| v.as_str()).map(str::to_string);
     // Plain text files have no URL: the folder they sit in stands for the site.
     let site = field(&options.site_field)
@@ -291,9 +333,9 @@ pub fn mine(
                     table.add(page);
                 }
                 Event::Record { output: Some(Err(message)), .. } => mined.rejected.push(message),
-                Event::Oversized { input, line, size, .. } => {
-                    mined.rejected.push(format!("{}:{line}: record of {size} bytes over the limit", inputs[input].display))
-                }
+                Event::Oversized { input, line, size, .. } => mined
+                    .rejected
+                    .push(format!("{}:{line}: record of {size} bytes over the limit", inputs[input].display)),
                 Event::InputError { error, .. } => mined.input_errors.push(error.to_string()),
                 _ => {}
             }
@@ -345,7 +387,12 @@ fn type_candidates(detector: &Detector, table: &Table, candidates: &mut [Candida
             c.category = Some(f.category);
             c.typed_by = TypedBy::Matched;
             c.matched_by = f.patterns.clone();
-        } else if let Some(v) = analysis.verdicts.iter().filter(|v| v.score > 0.0 && v.score < threshold).max_by(|a, b| a.score.total_cmp(&b.score)) {
+        } else if let Some(v) = analysis
+            .verdicts
+            .iter()
+            .filter(|v| v.score > 0.0 && v.score < threshold)
+            .max_by(|a, b| a.score.total_cmp(&b.score))
+        {
             let best = v.patterns.first().map(|&p| detector.patterns()[p].category);
             if let Some(category) = best {
                 c.category = Some(category);

@@ -18,7 +18,7 @@ use boilerguard::classify::ClassifyOptions;
 use boilerguard::report::explain::render;
 use boilerguard::report::record::round_score;
 use boilerguard::segment::BlockMode;
-use boilerguard::{Detector, DetectorConfig, Finding};
+use boilerguard::{BuildError, Detector, DetectorConfig, Finding};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -338,7 +338,11 @@ impl PyDetector {
         let settings = Settings::from_args(patterns, builtin, categories, options)?;
         let config = settings.config()?;
         let built = py.allow_threads(|| guarded(|| config.build()))?;
-        let detector = built.map_err(|e| pattern_error(py, &e))?;
+        let detector = built.map_err(|e| match e {
+            BuildError::Patterns(e) => pattern_error(py, &e),
+            // EN, eng or a language without patterns selected nothing, silently.
+            BuildError::Language(e) => PyValueError::new_err(e.to_string()),
+        })?;
         let pool = match settings.threads {
             0 => None,
             n => Some(

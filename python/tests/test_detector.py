@@ -86,17 +86,35 @@ def test_categories_select_what_is_labeled() -> None:
 
 
 def test_options_reach_the_detector() -> None:
-    d = Detector([str(FIXTURE_PATTERNS)], builtin=False, threshold=0.9, languages="en,fr", blocks="lines", threads=1)
+    d = Detector([str(FIXTURE_PATTERNS)], builtin=False, threshold=0.9, languages="en", blocks="lines", threads=1)
     assert d.config == {
         "patterns": [str(FIXTURE_PATTERNS)],
         "builtin": False,
         "categories": None,
         "threshold": 0.9,
-        "languages": ["en", "fr"],
+        "languages": ["en"],
         "blocks": "lines",
         "threads": 1,
     }
-    assert Detector(FIXTURE_PATTERNS, builtin=False, languages=["de"]).scan(DOC) == []
+
+
+@pytest.mark.parametrize(
+    ("languages", "message"),
+    [
+        (["de"], "no patterns for language `de`"),
+        (["EN", "eng"], "unknown language code `eng`"),
+        ("en, english", "unknown language code `english`"),
+    ],
+)
+def test_languages_that_select_nothing_are_refused(languages: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Detector(FIXTURE_PATTERNS, builtin=False, languages=languages)
+
+
+def test_language_codes_are_trimmed_and_lower_cased() -> None:
+    assert Detector(FIXTURE_PATTERNS, builtin=False, languages=[" EN "]).scan(DOC) == Detector(
+        FIXTURE_PATTERNS, builtin=False
+    ).scan(DOC)
 
 
 def test_detector_pickles_as_its_options(det: Detector) -> None:

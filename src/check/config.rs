@@ -66,7 +66,7 @@ struct ConfigFile {
     #[serde(default)]
     patterns: Vec<PathBuf>,
     builtin: Option<bool>,
-    lang: Option<Vec<String>>,
+    lang: Option<Spanned<Vec<String>>>,
     blocks: Option<BlockMode>,
     baseline: Option<PathBuf>,
     #[serde(default, rename = "override")]
@@ -206,6 +206,9 @@ pub struct Settings {
     pub builtin: bool,
     /// Only these languages' patterns (empty: all).
     pub languages: Vec<String>,
+    /// Where `languages` was read in the configuration file (with an empty reason), when it
+    /// came from there: a language without patterns is reported at that line.
+    pub languages_from: Option<ConfigError>,
     /// How documents are cut into blocks.
     pub blocks: BlockMode,
     /// The baseline to read, if any.
@@ -223,6 +226,7 @@ impl Default for Settings {
             pattern_dirs: Vec::new(),
             builtin: true,
             languages: Vec::new(),
+            languages_from: None,
             blocks: BlockMode::Auto,
             baseline: None,
         }
@@ -249,7 +253,11 @@ impl Settings {
             s.max_leak_rate = c.unit(&f.max_leak_rate, "max-leak-rate")?;
             s.pattern_dirs = f.patterns.iter().map(at_root).collect();
             s.builtin = f.builtin.unwrap_or(true);
-            s.languages = f.lang.clone().unwrap_or_default();
+            if let Some(lang) = &f.lang {
+                s.languages = crate::lang::parse_languages(lang.get_ref())
+                    .map_err(|e| c.error(lang.span(), format!("`lang`: {e}")))?;
+                s.languages_from = Some(c.error(lang.span(), String::new()));
+            }
             s.blocks = f.blocks.unwrap_or_default();
             s.baseline = f.baseline.as_ref().map(at_root);
             for o in &f.overrides {
@@ -291,6 +299,7 @@ impl Settings {
         }
         if !cli.lang.is_empty() {
             s.languages = cli.lang.clone();
+            s.languages_from = None;
         }
         if let Some(b) = cli.blocks {
             s.blocks = b;
@@ -393,6 +402,8 @@ mod tests {
         ("\n[[override]]\npaths = [\"a/[\"]\n", 3, "bad glob"),
         ("\n[[override]]\npaths = [\"a\"]\nseverity = \"low\"\n", 4, "unknown field `severity`"),
         ("fail-on = [\n", 2, "expected `]`"),
+        ("blocks = \"lines\"\nlang = [\"en\", \"english\"]\n", 2, "unknown language code `english`"),
+        ("lang = [\"EN\", \"eng\"]\n", 1, "unknown language code `eng`"),
     ];
 
     #[test]

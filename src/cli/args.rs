@@ -5,6 +5,7 @@ use boilerguard::category::parse_list;
 use boilerguard::classify::ClassifyOptions;
 use boilerguard::corpus::input::Discovered;
 use boilerguard::corpus::output::write_file;
+use boilerguard::corpus::pipeline::{worker_threads, MAX_THREADS_PER_CORE};
 use boilerguard::corpus::OutputPlan;
 use boilerguard::corpus::{discover, FieldNames, Input, InputFormat, InputOptions, PipelineOptions};
 use boilerguard::segment::BlockMode;
@@ -101,7 +102,7 @@ impl InputArgs {
 /// How a batch runs.
 #[derive(Debug, Args, Clone)]
 pub struct RunArgs {
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core; at most 4 per available core).
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
     /// Bytes of records per work chunk.
@@ -157,10 +158,17 @@ impl RunArgs {
             bar
         });
         let progress = bar.clone().map(|b| Arc::new(move |n| b.inc(n)) as boilerguard::corpus::pipeline::Progress);
+        let threads = worker_threads(self.threads);
+        if threads < self.threads {
+            say!(
+                "boilerguard: note: -j {} capped at {threads} ({MAX_THREADS_PER_CORE} per available core)",
+                self.threads
+            );
+        }
         let options = BatchOptions {
             fields,
             pipeline: PipelineOptions {
-                threads: self.threads,
+                threads,
                 chunk_bytes: self.chunk_bytes.max(1),
                 max_record: self.max_record_bytes,
                 ..PipelineOptions::default()
@@ -183,19 +191,19 @@ impl RunArgs {
             bar.finish_and_clear();
         }
         for e in &discovered.errors {
-            eprintln!("boilerguard: error: {e}");
+            say!("boilerguard: error: {e}");
         }
         for e in &outcome.input_errors {
-            eprintln!("boilerguard: error: {e}");
+            say!("boilerguard: error: {e}");
         }
         for w in &outcome.warnings {
-            eprintln!("boilerguard: warning: {w}");
+            say!("boilerguard: warning: {w}");
         }
         if !discovered.skipped.is_empty() {
-            eprintln!("boilerguard: note: {} files in directories skipped (not .txt/.md/.jsonl/.ndjson; use --glob to include)", discovered.skipped.len());
+            say!("boilerguard: note: {} files in directories skipped (not .txt/.md/.jsonl/.ndjson; use --glob to include)", discovered.skipped.len());
         }
         if !self.quiet {
-            eprint!("{}", outcome.stats.render());
+            super::stderr::text(&outcome.stats.render());
         }
         // Even under --quiet: a record missing from the output is never a silent event.
         if outcome.stats.records_rejected > 0 {
@@ -203,13 +211,13 @@ impl RunArgs {
                 .rejects
                 .as_ref()
                 .map_or("use --rejects FILE to keep them".to_string(), |p| format!("kept in {}", p.display()));
-            eprintln!(
+            say!(
                 "boilerguard: warning: {} records rejected and not in the output ({to})",
                 outcome.stats.records_rejected
             );
         }
         if outcome.stats.files_resumed > 0 && !self.quiet {
-            eprintln!(
+            say!(
                 "boilerguard: note: {} inputs already complete, not read again (--resume)",
                 outcome.stats.files_resumed
             );

@@ -1,13 +1,14 @@
 //! `boilerguard check`: flags → [`boilerguard::check`] settings → one reporter → exit status.
 use super::args::{InputArgs, RunArgs};
 use anyhow::Context;
+use boilerguard::batch::Outcome;
 use boilerguard::category::{parse_list, Category};
-use boilerguard::check::{check, Baseline, CheckOptions, CliSettings, Config, Format, Settings};
+use boilerguard::check::{check, Baseline, CheckOptions, CliSettings, Config, ConfigError, Format, Settings};
 use boilerguard::corpus::output::AtomicFile;
 use boilerguard::corpus::plan::STDOUT;
 use boilerguard::corpus::Compression;
 use boilerguard::segment::BlockMode;
-use boilerguard::ExitStatus;
+use boilerguard::{BuildError, ExitStatus};
 use clap::Args;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -89,6 +90,10 @@ pub struct CheckArgs {
     /// Colour the human report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Exit 2 when no document was checked (empty directory, empty files, every file
+    /// excluded by --glob); without it, that is a warning on stderr and exit 0.
+    #[arg(long)]
+    fail_on_empty: bool,
     #[command(flatten)]
     run: RunArgs,
 }
@@ -106,6 +111,20 @@ impl CheckArgs {
             blocks: self.blocks,
             baseline: self.baseline.clone(),
         }
+    }
+
+    /// Warns when no document was checked, which a gate must not take for a pass; returns
+    /// the error status under `--fail-on-empty`.
+    fn empty_status(&self, outcome: &Outcome) -> Option<ExitStatus> {
+        if outcome.stats.records_in > 0 {
+            return None;
+        }
+        if self.fail_on_empty {
+            say!("boilerguard: error: no documents were checked (no input files, or only empty ones)");
+            return Some(ExitStatus::Error);
+        }
+        say!("boilerguard: warning: no documents were checked (no input files, or only empty ones); --fail-on-empty makes this an error");
+        None
     }
 
     fn color(&self) -> bool {
@@ -134,7 +153,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         detector_config.builtin || !detector_config.pattern_dirs.is_empty(),
         "--no-builtin needs at least one --patterns DIR"
     );
-    let detector = detector_config.build()?;
+    let detector = detector_config.build().map_err(|e| match (e, &settings.languages_from) {
+        // A language of the file's `lang` list: the file and line say where to fix it.
+        (BuildError::Language(e), Some(at)) => {
+            anyhow::Error::new(ConfigError { reason: format!("`lang`: {e}"), ..at.clone() })
+        }
+        (e, _) => e.into(),
+    })?;
     // A baseline being rewritten is not read: the new one records every current finding.
     let baseline = match (&settings.baseline, &args.write_baseline) {
         (Some(path), None) => Some(Baseline::load(path)?),
@@ -154,8 +179,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     if let Some(path) = &args.write_baseline {
         result.current.save(path)?;
         let status = args.run.finish(&discovered, &result.outcome, bar)?;
-        eprintln!("boilerguard: wrote {} findings to the baseline {}", result.current.findings.len(), path.display());
-        return Ok(status);
+        say!("boilerguard: wrote {} findings to the baseline {}", result.current.findings.len(), path.display());
+        return Ok(args.empty_status(&result.outcome).unwrap_or(status));
     }
 
     let reporter = args.format.reporter(args.color());
@@ -173,6 +198,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     let status = args.run.finish(&discovered, &result.outcome, bar)?;
+    if let Some(empty) = args.empty_status(&result.outcome) {
+        return Ok(empty);
+    }
     Ok(match status {
         ExitStatus::Success if result.report.summary.failed => ExitStatus::Findings,
         other => other,

@@ -83,9 +83,9 @@ fn handle_stale_temps(stale: &[PathBuf], remove: bool) -> anyhow::Result<()> {
         for path in stale {
             std::fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))?;
         }
-        eprintln!("boilerguard: note: removed {} temporary files left by an interrupted run", stale.len());
+        say!("boilerguard: note: removed {} temporary files left by an interrupted run", stale.len());
     } else {
-        eprintln!(
+        say!(
             "boilerguard: warning: {}: temporary file left by an interrupted run ({} in all); \
              remove them with --remove-stale-temp, or rerun with --resume",
             first.display(),

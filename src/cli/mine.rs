@@ -76,12 +76,12 @@ pub fn run(args: MineArgs) -> anyhow::Result<ExitStatus> {
     }
     let count = |by: TypedBy| mined.candidates.iter().filter(|c| c.typed_by == by).count();
     for e in discovered.errors.iter().map(ToString::to_string).chain(mined.input_errors.iter().cloned()) {
-        super::stderr::line(&format!("boilerguard: error: {e}"));
+        say!("boilerguard: error: {e}");
     }
     for r in &mined.rejected {
-        super::stderr::line(&format!("boilerguard: warning: {r} (not mined)"));
+        say!("boilerguard: warning: {r} (not mined)");
     }
-    super::stderr::line(&format!(
+    say!(
         "boilerguard: {} documents from {} sites: {} recurring paragraphs ({} already flagged, {} typed by evidence, {} by a neighbour, {} unknown) in {}; counts low by at most {}",
         mined.documents,
         mined.sites,
@@ -92,7 +92,7 @@ pub fn run(args: MineArgs) -> anyhow::Result<ExitStatus> {
         count(TypedBy::Unknown),
         args.output.display(),
         mined.count_error
-    ));
+    );
     let failed = !discovered.errors.is_empty() || !mined.input_errors.is_empty();
     Ok(if failed { ExitStatus::Error } else { ExitStatus::Success })
 }

@@ -1,12 +1,23 @@
 //! Subcommands and their arguments. Each subcommand maps its flags onto library types and
 //! calls the library; only this layer prints.
+
+/// `eprintln!` that cannot panic: messages go through [`stderr::line`], which ignores a
+/// full or closed standard error.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::stderr::line(format_args!($($arg)*))
+    };
+}
+
 mod args;
 mod check;
 mod clean;
 mod eval;
 mod explain;
+mod mine;
 mod patterns;
 mod scan;
+pub mod stderr;
 
 use boilerguard::ExitStatus;
 use clap::{Parser, Subcommand};
@@ -33,6 +44,8 @@ enum Command {
     /// Tools for pattern authors: list, test, lint.
     #[command(subcommand)]
     Patterns(patterns::PatternsCommand),
+    /// Find paragraphs that recur across a site's documents, typed, as candidate pattern files.
+    Mine(mine::MineArgs),
     /// Measure quality against labeled data (DESIGN.md's labeled-data format).
     Eval(eval::EvalArgs),
 }
@@ -47,6 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Explain(a) => explain::run(a),
         Command::Patterns(c) => patterns::run(c),
         Command::Eval(a) => eval::run(a),
+        Command::Mine(a) => mine::run(a),
     }
 }
 

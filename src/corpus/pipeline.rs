@@ -16,6 +16,20 @@ use std::ops::Range;
 use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
+/// Most worker threads per available core. Past a few per core more threads only add
+/// memory (each holds a chunk) and start-up time: `-j 100000` started thousands of them.
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The worker threads for a requested count: 0 is one per available core, and no count
+/// exceeds [`MAX_THREADS_PER_CORE`] per available core.
+pub fn worker_threads(requested: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match requested {
+        0 => cores,
+        n => n.min(MAX_THREADS_PER_CORE * cores),
+    }
+}
+
 /// Sizes of the pipeline.
 #[derive(Clone, Debug)]
 pub struct PipelineOptions {
@@ -141,11 +155,7 @@ impl<'a> Pipeline<'a> {
         F: Fn(&RecordRef<'_>) -> O + Sync,
         S: FnMut(Event<O>) -> Result<(), CorpusError>,
     {
-        let threads = if self.options.threads == 0 {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        } else {
-            self.options.threads
-        };
+        let threads = worker_threads(self.options.threads);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("boilerguard-worker-{i}"))
@@ -355,6 +365,14 @@ mod tests {
             display: "in.jsonl".into(),
             format: InputFormat::Jsonl,
             size: 0,
+        }
+    }
+
+    #[test]
+    fn worker_threads_are_one_per_core_by_default_and_capped() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        for (requested, expected) in [(0, cores), (1, 1), (cores, cores), (100_000, MAX_THREADS_PER_CORE * cores)] {
+            assert_eq!(worker_threads(requested), expected, "-j {requested}");
         }
     }
 

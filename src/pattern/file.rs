@@ -32,8 +32,9 @@ pub struct PatternFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PatternDef {
-    /// `<lang>.<category>.<slug>`.
-    pub id: String,
+    /// `<lang>.<category>.<slug>`, with where it stands in the file (its line is the
+    /// pattern's line in messages).
+    pub id: toml::Spanned<String>,
     /// Literal phrases.
     #[serde(default)]
     pub phrases: Vec<String>,
@@ -66,14 +67,25 @@ pub(super) fn find_pattern_files(dir: &Path) -> Result<Vec<PathBuf>, PatternErro
 
 /// The 1-based line of byte offset `at` in `text`.
 fn line_of(text: &str, at: usize) -> usize {
-    text.as_bytes()[..at.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    Lines::new(text).of(at)
 }
 
-/// The line where pattern `id` is defined (the first line mentioning it).
-fn line_of_id(text: &str, id: &str) -> usize {
-    let quoted = format!("\"{id}\"");
-    let single = format!("'{id}'");
-    text.find(&quoted).or_else(|| text.find(&single)).map_or(0, |at| line_of(text, at))
+/// Line numbers of byte offsets, each found by a binary search: a file of many patterns is
+/// not scanned again from its start for each of them.
+struct Lines {
+    /// Offsets of the `\n` bytes.
+    breaks: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Self {
+        Lines { breaks: memchr::memchr_iter(b'\n', text.as_bytes()).collect() }
+    }
+
+    /// The 1-based line of byte offset `at`.
+    fn of(&self, at: usize) -> usize {
+        self.breaks.partition_point(|&b| b < at) + 1
+    }
 }
 
 /// Language and category from a path `<lang>/<category>.toml` relative to the patterns root.
@@ -126,10 +138,30 @@ pub(crate) fn parse_checked(
     if file.patterns.is_empty() {
         return Err(PatternError::at(shown, 0, None, "no [[pattern]] tables".into()));
     }
+    // The limits of a whole set, checked on the file alone before any pattern is validated:
+    // a file far over them fails at once, naming itself.
+    if file.patterns.len() > limits.max_patterns {
+        return Err(PatternError::at(
+            shown,
+            0,
+            None,
+            format!("{} patterns exceed the limit of {}", file.patterns.len(), limits.max_patterns),
+        ));
+    }
+    let phrases: usize = file.patterns.iter().map(|p| p.phrases.len()).sum();
+    if phrases > limits.max_phrases {
+        return Err(PatternError::at(
+            shown,
+            0,
+            None,
+            format!("{phrases} phrases exceed the limit of {}", limits.max_phrases),
+        ));
+    }
+    let lines = Lines::new(text);
     file.patterns
         .into_iter()
         .map(|def| {
-            let line = line_of_id(text, &def.id);
+            let line = lines.of(def.id.span().start);
             validate(def, &lang, category, limits, regex_check)
                 .map_err(|reason| PatternError::at(shown, line, Some(&reason.0), reason.1))
                 .map(|mut p| {
@@ -151,10 +183,10 @@ fn validate(
     limits: &Limits,
     regex_check: RegexCheck,
 ) -> Result<Pattern, Invalid> {
-    let id = def.id.clone();
+    let id = def.id.into_inner();
     let fail = |reason: String| Invalid(id.clone(), reason);
     let prefix = format!("{lang}.{category}.");
-    let slug = def.id.strip_prefix(&prefix).ok_or_else(|| fail(format!("id must start with `{prefix}`")))?;
+    let slug = id.strip_prefix(&prefix).ok_or_else(|| fail(format!("id must start with `{prefix}`")))?;
     if slug.is_empty() || !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
         return Err(fail("id slug must be non-empty lower-case ASCII letters, digits and `-`".into()));
     }
@@ -183,7 +215,7 @@ fn validate(
         return Err(fail("a pattern needs at least one example (text it must flag)".into()));
     }
     Ok(Pattern {
-        id: def.id,
+        id,
         lang: lang.to_string(),
         category,
         phrases: def.phrases,
@@ -202,6 +234,11 @@ fn validate(
 fn check_regex(regex: &str, limits: &Limits, regex_check: RegexCheck) -> Result<(), String> {
     if regex.trim().is_empty() {
         return Err("empty regex".into());
+    }
+    // Parsing comes before the compiled-size limit can apply, and a regex of megabytes took
+    // seconds and gigabytes to parse: its source is measured first.
+    if regex.len() > limits.max_regex_len {
+        return Err(format!("regex of {} bytes exceeds the limit of {}", regex.len(), limits.max_regex_len));
     }
     if regex_check == RegexCheck::Trusted {
         return Ok(());

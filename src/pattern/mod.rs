@@ -30,11 +30,19 @@ pub struct Limits {
     pub max_phrases: usize,
     /// Longest phrase, in bytes.
     pub max_phrase_len: usize,
+    /// Longest regex source, in bytes: checked before the regex is parsed.
+    pub max_regex_len: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { regex_size: 1 << 20, max_patterns: 50_000, max_phrases: 500_000, max_phrase_len: 512 }
+        Limits {
+            regex_size: 1 << 20,
+            max_patterns: 50_000,
+            max_phrases: 500_000,
+            max_phrase_len: 512,
+            max_regex_len: 64 << 10,
+        }
     }
 }
 
@@ -69,6 +77,11 @@ pub struct Pattern {
 #[derive(Clone, Debug, Default)]
 pub struct PatternSet {
     patterns: Vec<Pattern>,
+    /// Index of each id in `patterns`, kept across additions so that adding a file costs
+    /// the size of the file, not of the set.
+    ids: HashMap<String, usize>,
+    /// Phrases over all patterns.
+    phrases: usize,
 }
 
 impl PatternSet {
@@ -84,17 +97,17 @@ impl PatternSet {
         Ok(set)
     }
 
-    /// Adds patterns, rejecting an id that is already present.
+    /// Adds patterns, rejecting an id that is already present: the error points at the
+    /// second definition and names the first. Nothing is added on error.
     pub fn extend(&mut self, patterns: Vec<Pattern>) -> Result<(), PatternError> {
-        let mut seen: HashMap<&str, usize> =
-            self.patterns.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+        let base = self.patterns.len();
+        let mut added: HashMap<&str, usize> = HashMap::with_capacity(patterns.len());
         for (offset, p) in patterns.iter().enumerate() {
-            if let Some(&first) = seen.get(p.id.as_str()) {
-                let first = if first < self.patterns.len() {
-                    &self.patterns[first]
-                } else {
-                    &patterns[first - self.patterns.len()]
-                };
+            let first = match self.ids.get(&p.id) {
+                Some(&i) => Some(&self.patterns[i]),
+                None => added.get(p.id.as_str()).map(|&i| &patterns[i]),
+            };
+            if let Some(first) = first {
                 return Err(PatternError::at(
                     &p.source,
                     p.line,
@@ -102,9 +115,13 @@ impl PatternSet {
                     format!("duplicate id: already defined in {}:{}", first.source.display(), first.line),
                 ));
             }
-            seen.insert(p.id.as_str(), self.patterns.len() + offset);
+            added.insert(p.id.as_str(), offset);
         }
-        drop(seen);
+        drop(added);
+        for (offset, p) in patterns.iter().enumerate() {
+            self.ids.insert(p.id.clone(), base + offset);
+        }
+        self.phrases += patterns.iter().map(|p| p.phrases.len()).sum::<usize>();
         self.patterns.extend(patterns);
         Ok(())
     }
@@ -126,6 +143,7 @@ impl PatternSet {
             let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
             let patterns = parse_pattern_file(&path, &rel, &text, limits)?;
             self.extend(patterns)?;
+            self.check_limits(limits).map_err(|e| e.in_file(&path))?;
         }
         let fitted = dir.join(fitted::FITTED_FILE);
         if fitted.is_file() {
@@ -133,7 +151,7 @@ impl PatternSet {
                 .map_err(|e| PatternError::at(&fitted, 0, None, format!("cannot read: {e}")))?;
             fitted::apply(&mut self.patterns, &fitted, &text)?;
         }
-        self.check_limits(limits)
+        Ok(())
     }
 
     /// Rejects a set larger than `limits` allows.
@@ -145,7 +163,7 @@ impl PatternSet {
                 limits.max_patterns
             )));
         }
-        let phrases: usize = self.patterns.iter().map(|p| p.phrases.len()).sum();
+        let phrases = self.phrases;
         if phrases > limits.max_phrases {
             return Err(PatternError::limit(format!("{phrases} phrases exceed the limit of {}", limits.max_phrases)));
         }
@@ -170,5 +188,7 @@ impl PatternSet {
     /// Keeps only the patterns `keep` accepts (category or language selection).
     pub fn retain(&mut self, keep: impl FnMut(&Pattern) -> bool) {
         self.patterns.retain(keep);
+        self.ids = self.patterns.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+        self.phrases = self.patterns.iter().map(|p| p.phrases.len()).sum();
     }
 }

@@ -53,6 +53,50 @@ pub struct Prepared<'d> {
     patterns_hit: Vec<usize>,
 }
 
+/// A pattern's example or counter-example: whatever the weights, an example stays labeled
+/// with its pattern's category where the pattern hits it, and a counter-example stays body
+/// (as `patterns test` checks). Moves that break one are refused.
+struct Constraint {
+    text: String,
+    blocks: Vec<Block>,
+    hits: Vec<Hit>,
+    pattern: usize,
+    example: bool,
+}
+
+impl Constraint {
+    fn holds(&self, patterns: &[Pattern], options: &ClassifyOptions) -> bool {
+        if self.hits.is_empty() {
+            return !self.example;
+        }
+        let verdicts = classify(&self.text, &self.blocks, &self.hits, patterns, options);
+        if self.example {
+            let category = patterns[self.pattern].category;
+            self.hits.iter().any(|h| h.pattern == self.pattern && verdicts[h.block].category == Some(category))
+        } else {
+            verdicts.iter().all(|v| v.category.is_none())
+        }
+    }
+}
+
+fn constraints(detector: &Detector) -> Vec<Constraint> {
+    let cases: Vec<(usize, bool, &String)> = detector
+        .patterns()
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
+            p.examples.iter().map(move |e| (i, true, e)).chain(p.counter_examples.iter().map(move |c| (i, false, c)))
+        })
+        .collect();
+    cases
+        .into_par_iter()
+        .map(|(pattern, example, text)| {
+            let analysis = detector.analyze(text);
+            Constraint { text: text.clone(), blocks: analysis.blocks, hits: analysis.hits, pattern, example }
+        })
+        .collect()
+}
+
 /// Matches every document once.
 pub fn prepare<'d>(detector: &Detector, docs: &'d [GoldDocument]) -> Vec<Prepared<'d>> {
     docs.par_iter()
@@ -117,12 +161,11 @@ fn body_rate(prepared: &[&Prepared<'_>], patterns: &[Pattern], options: &Classif
 pub fn fit(detector: &Detector, prepared: &[&Prepared<'_>], options: &FitOptions) -> Vec<f64> {
     let classify_options = &detector.config().classify;
     let mut patterns = detector.patterns().to_vec();
-    for p in &mut patterns {
-        p.weight = p.prior_weight;
-    }
+    let constraints = constraints(detector);
     let mut weights = Vec::new();
     for penalty in BODY_PENALTIES {
-        weights = fit_with_penalty(&mut patterns, prepared, classify_options, penalty, options);
+        let data = Data { prepared, constraints: &constraints, classify_options, penalty };
+        weights = fit_with_penalty(&mut patterns, &data, options);
         if body_rate(prepared, &patterns, classify_options) <= options.body_budget {
             break;
         }
@@ -130,26 +173,43 @@ pub fn fit(detector: &Detector, prepared: &[&Prepared<'_>], options: &FitOptions
     weights
 }
 
-fn fit_with_penalty(
-    patterns: &mut [Pattern],
-    prepared: &[&Prepared<'_>],
-    classify_options: &ClassifyOptions,
+/// What one fit is scored on.
+struct Data<'a, 'd> {
+    prepared: &'a [&'a Prepared<'d>],
+    constraints: &'a [Constraint],
+    classify_options: &'a ClassifyOptions,
     penalty: f64,
-    options: &FitOptions,
-) -> Vec<f64> {
+}
+
+/// The cost of breaking an example or counter-example: no gain on the data is worth it.
+const CONSTRAINT_COST: f64 = 1e6;
+
+fn fit_with_penalty(patterns: &mut [Pattern], data: &Data<'_, '_>, options: &FitOptions) -> Vec<f64> {
     for p in patterns.iter_mut() {
         p.weight = p.prior_weight;
     }
+    let (prepared, classify_options, penalty) = (data.prepared, data.classify_options, data.penalty);
+    // Items 0..prepared.len() are documents, the rest constraints.
     let mut docs_of: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
     for (d, p) in prepared.iter().enumerate() {
         for &i in &p.patterns_hit {
             docs_of[i].push(d);
         }
     }
-    let doc_loss = |d: usize, patterns: &[Pattern]| {
-        loss(prepared[d].doc, &predict(prepared[d], patterns, classify_options), penalty)
+    for (c, constraint) in data.constraints.iter().enumerate() {
+        let mut hit: Vec<usize> = constraint.hits.iter().map(|h| h.pattern).collect();
+        hit.sort_unstable();
+        hit.dedup();
+        for i in hit {
+            docs_of[i].push(prepared.len() + c);
+        }
+    }
+    let doc_loss = |d: usize, patterns: &[Pattern]| match prepared.get(d) {
+        Some(p) => loss(p.doc, &predict(p, patterns, classify_options), penalty),
+        None if data.constraints[d - prepared.len()].holds(patterns, classify_options) => 0.0,
+        None => CONSTRAINT_COST,
     };
-    let mut losses: Vec<f64> = (0..prepared.len()).map(|d| doc_loss(d, patterns)).collect();
+    let mut losses: Vec<f64> = (0..prepared.len() + data.constraints.len()).map(|d| doc_loss(d, patterns)).collect();
     for _ in 0..options.passes {
         let mut moved = false;
         for i in (0..patterns.len()).filter(|&i| !docs_of[i].is_empty()) {

@@ -74,6 +74,8 @@ pub fn lint(patterns: &[Pattern], examples_hit: impl Fn(usize, &str) -> bool) ->
                     format!("phrase {phrase:?} is so short it fires on ordinary words; make it a longer phrase"),
                 );
             }
+            // Judged on the weights as written (`prior_weight`): lint reviews the files, and
+            // fitted weights are the data's word, not the author's.
             // Overlapping hits count once, at the stronger weight: a weak phrase inside a
             // strong one is deliberate layering, but a longer phrase that is no stronger than a
             // phrase inside it can never add anything.
@@ -83,13 +85,13 @@ pub fn lint(patterns: &[Pattern], examples_hit: impl Fn(usize, &str) -> bool) ->
                 }
                 let useless: Vec<&str> = owners_of_other
                     .iter()
-                    .filter(|&&j| j != i && patterns[j].category == p.category && patterns[j].weight <= p.weight)
+                    .filter(|&&j| j != i && patterns[j].category == p.category && patterns[j].prior_weight <= p.prior_weight)
                     .map(|&j| patterns[j].id.as_str())
                     .collect();
                 if !useless.is_empty() {
                     let message = format!(
                         "phrase {phrase:?} (weight {}) is inside {other:?} of {}, which is no stronger: the longer phrase adds nothing",
-                        p.weight,
+                        p.prior_weight,
                         useless.join(", ")
                     );
                     push(p, "overlapping-phrase", message);

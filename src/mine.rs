@@ -402,29 +402,35 @@ fn type_candidates(detector: &Detector, table: &Table, candidates: &mut [Candida
     });
     let key = |c: &Candidate| (hash_of(&c.site), fingerprint(&c.text));
     let index: HashMap<(u64, u64), usize> = candidates.iter().enumerate().map(|(i, c)| (key(c), i)).collect();
-    // An appeal box is at most a handful of paragraphs around its pitch.
-    for _ in 0..4 {
-        let mut inherited = Vec::new();
-        for (i, c) in candidates.iter().enumerate().filter(|(_, c)| c.category.is_none()) {
-            let (site, fp) = key(c);
-            let Some(entry) = table.entries.get(&(site, fp)) else { continue };
-            let neighbour = [entry.prev, entry.next]
-                .into_iter()
-                .flatten()
-                .filter_map(|n| index.get(&(site, n)))
-                .filter_map(|&n| candidates[n].category)
-                .find(|cat| matches!(cat, Category::Donation | Category::Disclaimer));
-            if let Some(category) = neighbour {
-                inherited.push((i, category));
-            }
+    // An appeal box's heading, amount and button lines sit within two paragraphs of a pitch or
+    // button that has a cue; longer chains of inheritance swallow the menu after the box.
+    for _ in 0..MAX_HOPS {
+        inherit_from_neighbours(table, candidates, &index);
+    }
+}
+
+/// Paragraphs a type travels from a paragraph with its own evidence.
+const MAX_HOPS: usize = 2;
+
+fn inherit_from_neighbours(table: &Table, candidates: &mut [Candidate], index: &HashMap<(u64, u64), usize>) {
+    let key = |c: &Candidate| (hash_of(&c.site), fingerprint(&c.text));
+    let mut inherited = Vec::new();
+    for (i, c) in candidates.iter().enumerate().filter(|(_, c)| c.category.is_none()) {
+        let (site, fp) = key(c);
+        let Some(entry) = table.entries.get(&(site, fp)) else { continue };
+        let neighbour = [entry.prev, entry.next]
+            .into_iter()
+            .flatten()
+            .filter_map(|n| index.get(&(site, n)))
+            .filter_map(|&n| candidates[n].category)
+            .find(|cat| matches!(cat, Category::Donation | Category::Disclaimer));
+        if let Some(category) = neighbour {
+            inherited.push((i, category));
         }
-        if inherited.is_empty() {
-            break;
-        }
-        for (i, category) in inherited {
-            candidates[i].category = Some(category);
-            candidates[i].typed_by = TypedBy::Neighbour;
-        }
+    }
+    for (i, category) in inherited {
+        candidates[i].category = Some(category);
+        candidates[i].typed_by = TypedBy::Neighbour;
     }
 }
 

@@ -85,7 +85,9 @@ pub fn lint(patterns: &[Pattern], examples_hit: impl Fn(usize, &str) -> bool) ->
                 }
                 let useless: Vec<&str> = owners_of_other
                     .iter()
-                    .filter(|&&j| j != i && patterns[j].category == p.category && patterns[j].prior_weight <= p.prior_weight)
+                    .filter(|&&j| {
+                        j != i && patterns[j].category == p.category && patterns[j].prior_weight <= p.prior_weight
+                    })
                     .map(|&j| patterns[j].id.as_str())
                     .collect();
                 if !useless.is_empty() {

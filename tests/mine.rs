@@ -31,6 +31,11 @@ fn generate(docs: &[GoldDocument], out: &Path) -> (Truth, Vec<(String, String)>)
     }
     let pool: Vec<&str> =
         docs.iter().flat_map(|d| d.paragraphs.iter()).filter(|p| p.label == "body").map(|p| p.text.as_str()).collect();
+    let masked_pool: Vec<String> = pool.iter().map(|p| mask(p.trim())).collect();
+    let mut pool_counts: HashMap<&str, usize> = HashMap::new();
+    for m in &masked_pool {
+        *pool_counts.entry(m.as_str()).or_default() += 1;
+    }
     let mut cursor = 0;
     let mut lines = String::new();
     let mut truth: Truth = HashMap::new();
@@ -40,9 +45,13 @@ fn generate(docs: &[GoldDocument], out: &Path) -> (Truth, Vec<(String, String)>)
         let site = &site.replace(['/', '_'], "-").to_ascii_lowercase();
         let site = &boilerguard::mine::host(&format!("https://{site}/")).expect("a host");
         let mut seen: HashMap<String, (String, usize)> = HashMap::new();
-        // Body that recurs by chance: a stock lead sentence in four of the ten pages. It must
+        // Body that recurs by chance: a stock lead sentence (one the pool holds once, behind
+        // the cursor) in four of the ten pages. It must
         // stay out, being under --min-docs (5).
-        let chance = pool[(cursor + pool.len() / 2) % pool.len()];
+        let chance = (0..pool.len())
+            .map(|k| pool[(cursor + 2 * pool.len() - 1 - k) % pool.len()])
+            .find(|p| p.len() >= 80 && pool_counts[mask(p.trim()).as_str()] == 1)
+            .expect("a sentence-long body paragraph");
         injected.push((site.clone(), mask(chance.trim())));
         for page in 0..PAGES_PER_SITE {
             let base = pages[page % pages.len()];
@@ -130,7 +139,11 @@ fn mine_surfaces_recurring_appeals_and_disclaimers_with_their_type() {
     for c in chance.iter().take(5) {
         eprintln!("not boilerplate: {} ({}/{}): {}", c.site, c.docs, c.site_docs, c.text);
     }
-    let proposed = injected.iter().filter(|key| found.contains_key(*key) && !truth.contains_key(*key)).count();
+    let proposed: Vec<_> = injected.iter().filter(|key| found.contains_key(*key) && !truth.contains_key(*key)).collect();
+    for key in &proposed {
+        eprintln!("proposed chance body: {key:?} in {} docs", found[*key].docs);
+    }
+    let proposed = proposed.len();
     assert_eq!(proposed, 0, "body recurring in 4 of 10 pages was proposed");
     // Body lines that the pool itself repeats (a code sample's `SELECT`) do recur; they must
     // stay a small minority.

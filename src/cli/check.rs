@@ -74,7 +74,8 @@ pub struct CheckArgs {
     /// Do not load the built-in patterns.
     #[arg(long)]
     no_builtin: bool,
-    /// Only patterns of these languages (comma-separated ISO 639-1 codes; `xx` always kept).
+    /// Only patterns of these languages (comma-separated ISO 639-1 codes; `xx` always kept);
+    /// a code that is unknown or has no patterns is an error.
     #[arg(long, value_name = "LANGS", value_delimiter = ',')]
     lang: Vec<String>,
     /// How documents are cut into blocks [default: auto].

@@ -417,17 +417,16 @@ fn document_result(
     // rarity of documents that fail a gate.
     let analysis = (!selected.is_empty()).then(|| detector.analyze(&doc.text));
     let text: &str = &doc.text;
+    let mut cursor = Cursor::new(text);
     let findings = selected
         .into_iter()
         .map(|(f, severity)| {
             let block = &text[f.start..f.end];
+            let (start, end) = (cursor.seek(f.start), cursor.seek(f.end));
             let (line, column, end_line, end_column) = if jsonl {
-                let col = |at: usize| text[..at].chars().count() as u64 + 1;
-                (rec.line, col(f.start), rec.line, col(f.end))
+                (rec.line, start.chars + 1, rec.line, end.chars + 1)
             } else {
-                let (l, c) = line_column(text, f.start);
-                let (el, ec) = line_column(text, f.end);
-                (l, c, el, ec)
+                (start.line, start.column, end.line, end.column)
             };
             let matches = analysis.as_ref().map_or_else(Vec::new, |a| {
                 merged(a.hits_in(f.block).iter().filter_map(|h| {
@@ -468,6 +467,51 @@ pub fn line_column(text: &str, at: usize) -> (u64, u64) {
     (before.matches('\n').count() as u64 + 1, before[line_start..].chars().count() as u64 + 1)
 }
 
+/// Where a byte offset lies in a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Position {
+    /// 1-based line.
+    line: u64,
+    /// 1-based char column in that line.
+    column: u64,
+    /// Chars before it in the whole text.
+    chars: u64,
+}
+
+/// Positions of the offsets of one text, each found by reading on from the last one: a
+/// document's findings, in text order, cost one pass over it. Counting from the start for
+/// each of them made `check` quadratic on a document of a thousand short appeal lines.
+struct Cursor<'t> {
+    text: &'t str,
+    at: usize,
+    here: Position,
+}
+
+impl<'t> Cursor<'t> {
+    fn new(text: &'t str) -> Self {
+        Cursor { text, at: 0, here: Position { line: 1, column: 1, chars: 0 } }
+    }
+
+    /// The position of byte `to` (a char boundary); an offset before the last one starts
+    /// over from the beginning.
+    fn seek(&mut self, to: usize) -> Position {
+        if to < self.at {
+            *self = Cursor::new(self.text);
+        }
+        for c in self.text[self.at..to].chars() {
+            self.here.chars += 1;
+            if c == '\n' {
+                self.here.line += 1;
+                self.here.column = 1;
+            } else {
+                self.here.column += 1;
+            }
+        }
+        self.at = to;
+        self.here
+    }
+}
+
 /// Sorted, merged spans.
 fn merged(spans: impl Iterator<Item = Span>) -> Vec<Span> {
     let mut spans: Vec<Span> = spans.collect();
@@ -506,6 +550,24 @@ mod tests {
         let at = text.find("donate").expect("present");
         assert_eq!(line_column(text, at), (2, 6));
         assert_eq!(line_column(text, text.len()), (2, 16));
+    }
+
+    #[test]
+    fn the_cursor_gives_what_counting_from_the_start_gives() {
+        let text = "première ligne\nété: donate now\n\n¿y tú?";
+        let expected = |at: usize| {
+            let (line, column) = line_column(text, at);
+            Position { line, column, chars: text[..at].chars().count() as u64 }
+        };
+        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let mut cursor = Cursor::new(text);
+        for &at in &offsets {
+            assert_eq!(cursor.seek(at), expected(at), "at {at}");
+        }
+        // Backwards, each seek starts over.
+        for &at in offsets.iter().rev() {
+            assert_eq!(cursor.seek(at), expected(at), "back at {at}");
+        }
     }
 
     #[test]

@@ -24,7 +24,8 @@ pub struct DetectArgs {
     /// Do not load the built-in patterns.
     #[arg(long)]
     pub no_builtin: bool,
-    /// Only patterns of these languages (comma-separated ISO 639-1 codes; `xx` always kept).
+    /// Only patterns of these languages (comma-separated ISO 639-1 codes; `xx` always kept);
+    /// a code that is unknown or has no patterns is an error.
     #[arg(long, value_name = "LANGS", value_delimiter = ',')]
     pub lang: Vec<String>,
     /// Only these categories (comma-separated, or `all`).

@@ -75,7 +75,8 @@ pub struct CheckArgs {
     /// Do not load the built-in patterns.
     #[arg(long)]
     no_builtin: bool,
-    /// Only patterns of these languages (comma-separated ISO 639-1 codes; `xx` always kept).
+    /// Only patterns of these languages (comma-separated ISO 639-1 codes; `xx` always kept);
+    /// a code that is unknown or has no patterns is an error.
     #[arg(long, value_name = "LANGS", value_delimiter = ',')]
     lang: Vec<String>,
     /// How documents are cut into blocks [default: auto].
@@ -113,10 +114,11 @@ impl CheckArgs {
         }
     }
 
-    /// Warns when no document was checked, which a gate must not take for a pass; returns
-    /// the error status under `--fail-on-empty`.
-    fn empty_status(&self, outcome: &Outcome) -> Option<ExitStatus> {
-        if outcome.stats.records_in > 0 {
+    /// Warns when a run that otherwise succeeded checked no document, which a gate must not
+    /// take for a pass; returns the error status under `--fail-on-empty`. (A run that already
+    /// failed, on a missing file for one, says why itself.)
+    fn empty_status(&self, outcome: &Outcome, status: ExitStatus) -> Option<ExitStatus> {
+        if outcome.stats.records_in > 0 || status != ExitStatus::Success {
             return None;
         }
         if self.fail_on_empty {
@@ -180,7 +182,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         result.current.save(path)?;
         let status = args.run.finish(&discovered, &result.outcome, bar)?;
         say!("boilerguard: wrote {} findings to the baseline {}", result.current.findings.len(), path.display());
-        return Ok(args.empty_status(&result.outcome).unwrap_or(status));
+        return Ok(args.empty_status(&result.outcome, status).unwrap_or(status));
     }
 
     let reporter = args.format.reporter(args.color());
@@ -198,7 +200,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     let status = args.run.finish(&discovered, &result.outcome, bar)?;
-    if let Some(empty) = args.empty_status(&result.outcome) {
+    if let Some(empty) = args.empty_status(&result.outcome, status) {
         return Ok(empty);
     }
     Ok(match status {

@@ -28,8 +28,12 @@ pub fn render(detector: &Detector, analysis: &Analysis<'_>) -> String {
     let patterns = detector.patterns();
     let mut out = String::new();
     let _ = writeln!(out, "{} blocks, threshold {:.2}", analysis.blocks.len(), threshold);
+    // Blocks are in text order: lines are counted on from the previous block, not from the
+    // start of the text for each (quadratic on a document of many short lines).
+    let (mut line, mut counted_to) = (1, 0);
     for (i, (block, verdict)) in analysis.blocks.iter().zip(&analysis.verdicts).enumerate() {
-        let line = analysis.text[..block.start].matches('\n').count() + 1;
+        line += memchr::memchr_iter(b'\n', &analysis.text.as_bytes()[counted_to..block.start]).count();
+        counted_to = block.start;
         let label = verdict.category.map_or("body", |c| c.as_str());
         let _ = writeln!(
             out,
@@ -81,4 +85,19 @@ pub fn render(detector: &Detector, analysis: &Analysis<'_>) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_are_shown_at_their_lines() {
+        let detector = Detector::builtin().expect("built-in patterns");
+        let text = "First line.\n\n\nDonate now\r\nbody\n\n  indented";
+        let out = render(&detector, &detector.analyze(text));
+        let lines: Vec<&str> =
+            out.lines().filter(|l| l.starts_with('#')).map(|l| l.split(" [").next().unwrap_or_default()).collect();
+        assert_eq!(lines, ["#0 line 1", "#1 line 4", "#2 line 5", "#3 line 7"]);
+    }
 }

@@ -62,17 +62,24 @@ impl Human {
         let bar = self.paint(BLUE, "|");
         writeln!(out, "{:width$} {bar}", "")?;
         let mut offset = 0;
+        // `matches` are sorted and disjoint and the bytes are visited in order, so one index
+        // walks them once: looking each byte up among all of them was quadratic in a block of
+        // many matches.
+        let mut next_match = 0;
         for (i, line) in lines.iter().enumerate() {
             let number = match f.record_line {
                 None => Some(f.line + i as u64),
                 Some(l) => (i == 0).then_some(l),
             };
             let gutter = number.map_or_else(String::new, |n| n.to_string());
-            let marked = |byte: usize| f.matches.iter().any(|s| (s.start..s.end).contains(&(offset + byte)));
             let (mut shown, mut carets, mut any) = (String::new(), String::new(), false);
             for (byte, c) in line.trim_end_matches('\r').char_indices() {
                 let c = if c.is_control() { ' ' } else { c };
-                let hit = marked(byte);
+                let at = offset + byte;
+                while f.matches.get(next_match).is_some_and(|s| s.end <= at) {
+                    next_match += 1;
+                }
+                let hit = f.matches.get(next_match).is_some_and(|s| s.start <= at);
                 any |= hit;
                 if hit && self.color {
                     shown.push_str(&format!("{accent}{c}{RESET}"));

@@ -139,7 +139,8 @@ fn mine_surfaces_recurring_appeals_and_disclaimers_with_their_type() {
     for c in chance.iter().take(5) {
         eprintln!("not boilerplate: {} ({}/{}): {}", c.site, c.docs, c.site_docs, c.text);
     }
-    let proposed: Vec<_> = injected.iter().filter(|key| found.contains_key(*key) && !truth.contains_key(*key)).collect();
+    let proposed: Vec<_> =
+        injected.iter().filter(|key| found.contains_key(*key) && !truth.contains_key(*key)).collect();
     for key in &proposed {
         eprintln!("proposed chance body: {key:?} in {} docs", found[*key].docs);
     }

@@ -347,7 +347,8 @@ impl PyDetector {
             0 => None,
             n => Some(
                 rayon::ThreadPoolBuilder::new()
-                    .num_threads(n)
+                    // Capped as the CLI's -j is: thousands of threads only cost memory.
+                    .num_threads(boilerguard::corpus::pipeline::worker_threads(n))
                     .thread_name(|i| format!("boilerguard-{i}"))
                     .build()
                     .map_err(|e| PyRuntimeError::new_err(format!("cannot start {n} threads: {e}")))?,

@@ -67,7 +67,7 @@ pub(super) fn find_pattern_files(dir: &Path) -> Result<Vec<PathBuf>, PatternErro
 
 /// The 1-based line of byte offset `at` in `text`.
 fn line_of(text: &str, at: usize) -> usize {
-    Lines::new(text).of(at)
+    text.as_bytes()[..at.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// Line numbers of byte offsets, each found by a binary search: a file of many patterns is

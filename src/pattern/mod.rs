@@ -192,3 +192,44 @@ impl PatternSet {
         self.phrases = self.patterns.iter().map(|p| p.phrases.len()).sum();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patterns(file: &str, ids: &[(&str, usize)]) -> Vec<Pattern> {
+        ids.iter()
+            .map(|&(id, phrases)| Pattern {
+                id: id.into(),
+                lang: "en".into(),
+                category: Category::Donation,
+                phrases: vec!["give".into(); phrases],
+                regex: None,
+                weight: 0.5,
+                examples: vec!["give".into()],
+                counter_examples: vec![],
+                source: PathBuf::from(file),
+                line: 2,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_id_index_and_phrase_count_follow_every_change_of_the_set() {
+        let mut set = PatternSet::new();
+        set.extend(patterns("a.toml", &[("en.donation.a", 2), ("en.donation.b", 3)])).expect("distinct");
+        let err = set.extend(patterns("b.toml", &[("en.donation.c", 1), ("en.donation.b", 1)])).expect_err("b twice");
+        assert_eq!(err.to_string(), "b.toml:2: pattern `en.donation.b`: duplicate id: already defined in a.toml:2");
+        assert_eq!((set.len(), set.phrases), (2, 5), "nothing of a refused file is added");
+        let limits = Limits { max_phrases: 4, ..Limits::default() };
+        assert!(set.check_limits(&limits).is_err());
+        set.retain(|p| p.id != "en.donation.b");
+        assert_eq!(set.phrases, 2);
+        assert!(set.check_limits(&limits).is_ok());
+        set.extend(patterns("b.toml", &[("en.donation.b", 1)])).expect("b was removed");
+        assert_eq!(
+            set.patterns().iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+            ["en.donation.a", "en.donation.b"]
+        );
+    }
+}

@@ -100,6 +100,25 @@ impl InputArgs {
     }
 }
 
+/// A progress bar over the raw bytes of `inputs` when stderr is a terminal and the run is
+/// not quiet, and the callback that feeds it.
+pub fn progress_bar(
+    quiet: bool,
+    inputs: &[Input],
+) -> (Option<indicatif::ProgressBar>, Option<boilerguard::corpus::pipeline::Progress>) {
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let total: u64 = inputs.iter().map(|i| i.size).sum();
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let progress = bar.clone().map(|b| Arc::new(move |n| b.inc(n)) as boilerguard::corpus::pipeline::Progress);
+    (bar, progress)
+}
+
 /// How a batch runs.
 #[derive(Debug, Args, Clone)]
 pub struct RunArgs {
@@ -147,18 +166,7 @@ impl RunArgs {
 
     /// Batch options for `inputs`, with a progress bar when stderr is a terminal.
     pub fn batch(&self, fields: FieldNames, inputs: &[Input]) -> (BatchOptions, Option<indicatif::ProgressBar>) {
-        let bar = (!self.quiet && std::io::stderr().is_terminal()).then(|| {
-            let total: u64 = inputs.iter().map(|i| i.size).sum();
-            let bar = indicatif::ProgressBar::new(total);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar
-        });
-        let progress = bar.clone().map(|b| Arc::new(move |n| b.inc(n)) as boilerguard::corpus::pipeline::Progress);
+        let (bar, progress) = progress_bar(self.quiet, inputs);
         let threads = worker_threads(self.threads);
         if threads < self.threads {
             say!(

@@ -1,9 +1,11 @@
 //! `boilerguard mine`.
-use super::args::{DetectArgs, InputArgs};
+use super::args::{progress_bar, DetectArgs, InputArgs};
 use boilerguard::batch::BatchOptions;
+use boilerguard::corpus::input::Discovered;
 use boilerguard::corpus::output::write_file;
+use boilerguard::corpus::pipeline::worker_threads;
 use boilerguard::corpus::{OutputPlan, PipelineOptions};
-use boilerguard::mine::{mine, pattern_files, MineOptions, TypedBy};
+use boilerguard::mine::{mine, pattern_files, MineOptions, Mined, TypedBy};
 use boilerguard::ExitStatus;
 use clap::Args;
 use std::path::PathBuf;
@@ -37,6 +39,9 @@ pub struct MineArgs {
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     threads: usize,
+    /// No progress bar and no summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 pub fn run(args: MineArgs) -> anyhow::Result<ExitStatus> {
@@ -45,9 +50,11 @@ pub fn run(args: MineArgs) -> anyhow::Result<ExitStatus> {
     let discovered = args.input.discover()?;
     let mut plan = OutputPlan::new(&discovered.inputs, &args.input.paths);
     plan.claim_dir(&args.output)?;
+    let (bar, progress) = progress_bar(args.quiet, &discovered.inputs);
     let batch = BatchOptions {
         fields: args.input.fields(),
-        pipeline: PipelineOptions { threads: args.threads, ..PipelineOptions::default() },
+        pipeline: PipelineOptions { threads: worker_threads(args.threads), ..PipelineOptions::default() },
+        progress,
         ..BatchOptions::default()
     };
     let options = MineOptions {
@@ -59,6 +66,9 @@ pub fn run(args: MineArgs) -> anyhow::Result<ExitStatus> {
         ..MineOptions::default()
     };
     let mined = mine(&detector, &discovered.inputs, &batch, &options)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     let files = pattern_files(&mined.candidates);
     let candidates_path = args.output.join("candidates.jsonl");
     plan.claim(&candidates_path, "candidates.jsonl")?;
@@ -81,6 +91,9 @@ pub fn run(args: MineArgs) -> anyhow::Result<ExitStatus> {
     for r in &mined.rejected {
         say!("boilerguard: warning: {r} (not mined)");
     }
+    if args.quiet {
+        return Ok(exit_status(&discovered, &mined));
+    }
     say!(
         "boilerguard: {} documents from {} sites: {} recurring paragraphs ({} already flagged, {} typed by evidence, {} by a neighbour, {} unknown) in {}; counts low by at most {}",
         mined.documents,
@@ -93,6 +106,14 @@ pub fn run(args: MineArgs) -> anyhow::Result<ExitStatus> {
         args.output.display(),
         mined.count_error
     );
+    Ok(exit_status(&discovered, &mined))
+}
+
+fn exit_status(discovered: &Discovered, mined: &Mined) -> ExitStatus {
     let failed = !discovered.errors.is_empty() || !mined.input_errors.is_empty();
-    Ok(if failed { ExitStatus::Error } else { ExitStatus::Success })
+    if failed {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Success
+    }
 }

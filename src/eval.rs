@@ -37,6 +37,20 @@ pub struct GoldDocument {
 }
 
 impl GoldDocument {
+    /// An English document of `(text, label)` paragraphs, for tests.
+    #[cfg(test)]
+    pub(crate) fn for_test(id: &str, url: Option<String>, paragraphs: &[(&str, &str)]) -> Self {
+        GoldDocument {
+            id: id.into(),
+            lang: Some("en".into()),
+            url,
+            paragraphs: paragraphs
+                .iter()
+                .map(|(text, label)| GoldParagraph { text: text.to_string(), label: label.to_string() })
+                .collect(),
+        }
+    }
+
     /// The site the document comes from: its URL's host without `www.`, else its id.
     pub fn site(&self) -> String {
         let Some(url) = &self.url else { return self.id.clone() };

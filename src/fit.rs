@@ -315,18 +315,9 @@ pub fn cross_validate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::GoldParagraph;
 
     fn doc(site: &str, paragraphs: &[(&str, &str)]) -> GoldDocument {
-        GoldDocument {
-            id: site.into(),
-            lang: Some("en".into()),
-            url: Some(format!("https://www.{site}/a")),
-            paragraphs: paragraphs
-                .iter()
-                .map(|(text, label)| GoldParagraph { text: text.to_string(), label: label.to_string() })
-                .collect(),
-        }
+        GoldDocument::for_test(site, Some(format!("https://www.{site}/a")), paragraphs)
     }
 
     #[test]

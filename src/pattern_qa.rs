@@ -120,18 +120,9 @@ pub fn render_stats(stats: &[PatternStat]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::GoldParagraph;
 
     fn doc(paragraphs: &[(&str, &str)]) -> GoldDocument {
-        GoldDocument {
-            id: "d".into(),
-            lang: Some("en".into()),
-            url: None,
-            paragraphs: paragraphs
-                .iter()
-                .map(|(text, label)| GoldParagraph { text: text.to_string(), label: label.to_string() })
-                .collect(),
-        }
+        GoldDocument::for_test("d", None, paragraphs)
     }
 
     #[test]

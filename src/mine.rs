@@ -118,11 +118,13 @@ pub struct Mined {
     pub rejected: Vec<String>,
 }
 
-/// The paragraphs of one document, for the counting table.
+/// The paragraphs of one document, for the counting table: fingerprints and their spans in
+/// the text (copied out only for the few paragraphs that recur).
 struct Page {
     site: String,
     lang: String,
-    paragraphs: Vec<(u64, String)>,
+    text: String,
+    paragraphs: Vec<(u64, std::ops::Range<usize>)>,
 }
 
 #[derive(Default)]
@@ -166,14 +168,14 @@ impl Table {
         *site.langs.entry(page.lang).or_default() += 1;
         let mut seen = HashSet::new();
         let fps: Vec<u64> = page.paragraphs.iter().map(|(fp, _)| *fp).collect();
-        for (i, (fp, text)) in page.paragraphs.into_iter().enumerate() {
+        for (i, (fp, span)) in page.paragraphs.into_iter().enumerate() {
             if !seen.insert(fp) {
                 continue;
             }
             let entry = self.entries.entry((site_key, fp)).or_default();
             entry.docs += 1;
             if entry.docs == 2 {
-                entry.text = Some(text);
+                entry.text = page.text.get(span).map(str::to_string);
             }
             if entry.prev.is_none() && i > 0 {
                 entry.prev = Some(fps[i - 1]);
@@ -290,8 +292,13 @@ pub fn host(url: &str) -> Option<String> {
 
 fn page_of(rec: &RecordRef<'_>, batch: &BatchOptions, options: &MineOptions) -> Result<Page, String> {
     let doc = document(rec, &batch.fields)?;
-    let fields: Option<serde_json::Value> = doc.json.as_ref().and_then(|j| serde_json::from_str(j.line).ok());
-    let field = |name: &str| fields.as_ref().and_then(|v| v.get(name)).and_then(|v| v.as_str()).map(str::to_string);
+    // Only the two fields are decoded; the text value is skipped, not copied again.
+    let fields: Option<HashMap<&str, &serde_json::value::RawValue>> =
+        doc.json.as_ref().and_then(|j| serde_json::from_str(j.line).ok());
+    let field = |name: &str| {
+        let raw = fields.as_ref()?.get(name)?;
+        serde_json::from_str::<String>(raw.get()).ok()
+    };
     // Plain text files have no URL: the folder they sit in stands for the site.
     let site = field(&options.site_field)
         .and_then(|u| host(&u))
@@ -300,14 +307,19 @@ fn page_of(rec: &RecordRef<'_>, batch: &BatchOptions, options: &MineOptions) -> 
     let lang = field(&options.lang_field)
         .filter(|l| l.len() == 2 && l.bytes().all(|b| b.is_ascii_lowercase()))
         .unwrap_or_else(|| "xx".into());
-    let paragraphs = doc
-        .text
-        .lines()
-        .map(str::trim)
-        .filter(|p| p.chars().count() >= options.min_chars)
-        .map(|p| (fingerprint(p), p.to_string()))
-        .collect();
-    Ok(Page { site, lang, paragraphs })
+    let text = doc.text.into_owned();
+    let mut paragraphs = Vec::new();
+    let mut start = 0;
+    for line in text.split('\n') {
+        let end = start + line.len();
+        let trimmed = line.trim();
+        if trimmed.chars().count() >= options.min_chars {
+            let offset = start + (line.len() - line.trim_start().len());
+            paragraphs.push((fingerprint(trimmed), offset..offset + trimmed.len()));
+        }
+        start = end + 1;
+    }
+    Ok(Page { site, lang, text, paragraphs })
 }
 
 /// Mines `inputs` for recurring paragraphs, typed with `detector`.
@@ -504,9 +516,9 @@ mod tests {
     fn lossy_counting_keeps_frequent_paragraphs_within_its_bound() {
         let mut table = Table { max_entries: 50, ..Table::default() };
         for doc in 0..200u64 {
-            let mut paragraphs = vec![(1, "Support us".to_string())];
-            paragraphs.push((1000 + doc, format!("unique body {doc}")));
-            table.add(Page { site: "s".into(), lang: "en".into(), paragraphs });
+            let text = format!("Support us\nunique body {doc}");
+            let paragraphs = vec![(1, 0..10), (1000 + doc, 11..text.len())];
+            table.add(Page { site: "s".into(), lang: "en".into(), text, paragraphs });
         }
         assert!(table.entries.len() <= 51);
         let frequent = &table.entries[&(hash_of("s"), 1)];

@@ -343,3 +343,26 @@ fn stale_temporary_files_are_named_and_removed_on_request() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!stale.exists());
 }
+
+#[test]
+fn the_output_kind_follows_what_was_typed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(&dir.path().join("one.jsonl"), &records("o", 2));
+    write(&dir.path().join("in/a.jsonl"), &records("a", 1));
+    // A trailing slash makes a directory even for one input.
+    let (code, stderr) = run_in(dir.path(), &["clean", "one.jsonl", "-o", "outdir/", "-q"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(dir.path().join("outdir/one.jsonl").is_file());
+    // A directory of inputs into a name that looks like a corpus file is refused...
+    let (code, stderr) = run_in(dir.path(), &["clean", "in", "-o", "all.jsonl", "-q"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("all.jsonl: several inputs need -o to be a directory, and this names a corpus file"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("all.jsonl").exists());
+    // ...unless the slash says directory.
+    let (code, stderr) = run_in(dir.path(), &["clean", "in", "-o", "all.jsonl/", "-q"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(dir.path().join("all.jsonl/a.jsonl").is_file());
+}

@@ -2,9 +2,10 @@
 use super::args::{DetectArgs, InputArgs, RunArgs};
 use anyhow::Context;
 use boilerguard::batch::{claim_outputs, clean, stale_temps, CleanOptions, CleanTarget};
+use boilerguard::corpus::input::format_from_name;
 use boilerguard::ExitStatus;
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `clean`.
 #[derive(Debug, Args)]
@@ -52,9 +53,18 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
             );
             CleanTarget::Stdout
         }
-        Some(path) if single_file && !path.is_dir() => CleanTarget::File(path.clone()),
+        // A trailing slash says directory, whatever the number of inputs.
+        Some(path) if single_file && !path.is_dir() && !names_a_directory(path) => CleanTarget::File(path.clone()),
         Some(path) => {
             anyhow::ensure!(!path.is_file(), "{}: several inputs need -o to be a directory", path.display());
+            // `clean dir -o one.jsonl` meant a file: making a directory of that name would
+            // surprise; a trailing slash makes it explicit.
+            anyhow::ensure!(
+                path.is_dir() || names_a_directory(path) || format_from_name(path).is_none(),
+                "{}: several inputs need -o to be a directory, and this names a corpus file; \
+                 end it with / to make a directory of that name",
+                path.display()
+            );
             CleanTarget::Dir(path.clone())
         }
     };
@@ -74,6 +84,11 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
     let outcome = clean(&detector, &discovered.inputs, &batch, &options, &mut out)?;
     drop(out);
     args.run.finish(&discovered, &outcome, bar)
+}
+
+/// True when the path as typed ends with a slash.
+fn names_a_directory(path: &Path) -> bool {
+    path.as_os_str().as_encoded_bytes().ends_with(b"/")
 }
 
 /// Removes the temporary files of killed runs, or names them.

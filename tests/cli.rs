@@ -124,6 +124,12 @@ fn explain_one_jsonl_record() {
         .assert()
         .code(2)
         .stderr(contains("tests/fixtures/corpus.jsonl:4: field `text` is a number, expected a string"));
+    // Line numbers start at 1, and a JSONL file without --line is not explained as text.
+    let explain = |extra: &[&str]| {
+        bin().arg("explain").args(extra).args(FIXTURE_PATTERNS).arg("tests/fixtures/corpus.jsonl").assert().code(2)
+    };
+    explain(&["--line", "0"]).stderr(contains("0 is not in 1.."));
+    explain(&[]).stderr(contains("corpus.jsonl is JSONL: name the record to explain with --line N"));
 }
 
 #[test]

@@ -15,7 +15,7 @@ pub struct ExplainArgs {
     #[arg(value_name = "FILE")]
     file: PathBuf,
     /// For JSONL input: the 1-based line of the record to explain.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     line: Option<u64>,
     /// JSONL field holding the text.
     #[arg(long, default_value = "text")]
@@ -57,6 +57,12 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
                 .map_err(|reason| anyhow::anyhow!("{shown}:{n}: {reason}"))?
                 .text
                 .into_owned()
+        }
+        // A JSONL file explained as text would show its JSON syntax as paragraphs.
+        None if boilerguard::corpus::input::format_from_name(&args.file)
+            == Some(boilerguard::corpus::InputFormat::Jsonl) =>
+        {
+            anyhow::bail!("{shown} is JSONL: name the record to explain with --line N")
         }
         None => {
             std::str::from_utf8(&bytes).map_err(|e| anyhow::anyhow!("{shown}: {}", utf8_error(&bytes, e)))?.to_string()

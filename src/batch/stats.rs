@@ -46,6 +46,21 @@ pub struct Stats {
     pattern_counts: HashMap<String, u64>,
 }
 
+/// `1 file`, `2 files`.
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Bytes in decimal units a reader takes in at a glance: `512 B`, `4.2 kB`, `954.1 MB`.
+fn human_bytes(bytes: f64) -> String {
+    match bytes {
+        b if b < 1e3 => format!("{b:.0} B"),
+        b if b < 1e6 => format!("{:.1} kB", b / 1e3),
+        b if b < 1e9 => format!("{:.1} MB", b / 1e6),
+        b => format!("{:.2} GB", b / 1e9),
+    }
+}
+
 impl Stats {
     /// Counts the findings of one document.
     pub fn add_findings(&mut self, findings: &[Finding]) {
@@ -84,8 +99,8 @@ impl Stats {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "{} files ({} failed), {} records in = {} out + {} dropped + {} rejected{}",
-            self.files,
+            "{} ({} failed), {} records in = {} out + {} dropped + {} rejected{}",
+            counted(self.files, "file", "files"),
             self.files_failed,
             self.records_in,
             self.records_out,
@@ -95,11 +110,11 @@ impl Stats {
         );
         let _ = writeln!(
             s,
-            "{:.1} MB in, {:.1} MB out, {:.2} s, {:.1} MB/s",
-            self.bytes_in as f64 / 1e6,
-            self.bytes_out as f64 / 1e6,
+            "{} in, {} out, {:.2} s, {}/s",
+            human_bytes(self.bytes_in as f64),
+            human_bytes(self.bytes_out as f64),
             self.elapsed_seconds,
-            self.mb_per_second
+            human_bytes(self.mb_per_second * 1e6)
         );
         for (category, records) in &self.records_with {
             let bytes = self.bytes_in_category.get(category).copied().unwrap_or(0);
@@ -112,5 +127,18 @@ impl Stats {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_units_and_plurals_read_naturally() {
+        assert_eq!(counted(1, "file", "files"), "1 file");
+        assert_eq!(counted(3, "file", "files"), "3 files");
+        let sizes: Vec<String> = [12.0, 4_200.0, 954_100_000.0, 2.5e9].iter().map(|&b| human_bytes(b)).collect();
+        assert_eq!(sizes, ["12 B", "4.2 kB", "954.1 MB", "2.50 GB"]);
     }
 }

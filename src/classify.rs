@@ -48,6 +48,10 @@ const MAX_GAP: usize = 3;
 const HEADING_MAX_CHARS: usize = 80;
 /// Most heading lines joined above an appeal.
 const MAX_HEADING_LINES: usize = 4;
+/// Longest line joined as an amount, button or sign-off closing an appeal box.
+const BOX_LINE_CHARS: usize = 40;
+/// Most such lines joined after an appeal.
+const MAX_BOX_LINES: usize = 3;
 /// Longest line that reads as a menu item.
 const MENU_ITEM_CHARS: usize = 30;
 
@@ -73,6 +77,12 @@ pub enum Reason {
     /// Joined as the question, exclamation or shouted line heading an appeal.
     JoinedHeading {
         /// The first block of the appeal.
+        anchor: usize,
+    },
+    /// Joined as a short hit-free line closing an appeal box (an amount, a button, a
+    /// sign-off) right after its last block.
+    JoinedBoxLine {
+        /// The last block of the appeal.
         anchor: usize,
     },
     /// Scored as a disclaimer label but standing among menu items: left as body.
@@ -437,6 +447,33 @@ impl Regions<'_> {
         }
     }
 
+    /// Joins the short hit-free lines that close an appeal box — amounts ("$10"), buttons
+    /// ("Mehr erfahren"), a sign-off — to the appeal they follow, up to `MAX_BOX_LINES`;
+    /// a longer line, a line with any hit, or a labeled one ends the box.
+    fn join_box_lines(&mut self) {
+        let count = self.verdicts.len();
+        for end in 0..count.saturating_sub(1) {
+            let closes_appeal = self.verdicts[end].category == Some(Category::Donation)
+                && self.verdicts[end + 1].category != Some(Category::Donation);
+            if !closes_appeal {
+                continue;
+            }
+            let score = self.threshold.max(self.verdicts[end].score * 0.8);
+            for below in end + 1..(end + 1 + MAX_BOX_LINES).min(count) {
+                self.work.region_steps += 1;
+                let line = &self.text[self.blocks[below].start..self.blocks[below].end];
+                if self.verdicts[below].category.is_some()
+                    || self.scorings[below].is_some()
+                    || self.chars(below) > BOX_LINE_CHARS
+                    || !is_amount(line)
+                {
+                    break;
+                }
+                self.join(below, Category::Donation, score, Reason::JoinedBoxLine { anchor: end });
+            }
+        }
+    }
+
     /// Unflags a lone disclaimer label ("Opinion") standing among menu items: short lines
     /// without hits on both sides make it navigation, not a label of this article.
     fn drop_menu_labels(&mut self) {
@@ -495,7 +532,16 @@ fn grow_regions(regions: &mut Regions<'_>) {
         reach = Some(end);
     }
     regions.join_headings();
+    regions.join_box_lines();
     regions.drop_menu_labels();
+}
+
+/// An amount line of a donation form: a number with a currency sign or code ("$10",
+/// "einmalige_unterstuetzung €1,00 EUR", "5 € / Monat").
+fn is_amount(line: &str) -> bool {
+    let has_digit = line.bytes().any(|b| b.is_ascii_digit());
+    let currency = ["$", "€", "£", "¥", "₽", "₩", "₹", "zł", "kr", "Kč", "CHF", "EUR", "USD", "GBP", "SEK"];
+    has_digit && currency.iter().any(|c| line.contains(c))
 }
 
 /// `(block, category, score)` of every flagged block, in text order.
@@ -580,6 +626,18 @@ examples = ["Donate now, your support"]
         const D: Option<Category> = Some(Category::Donation);
 
         #[test]
+        fn amount_lines_closing_an_appeal_join_it_other_short_lines_do_not() {
+            let text = "Body.\nDonate now\n$10\n25 € / Monat\nOther amount\n$50";
+            assert_eq!(labels(text), vec![None, D, D, D, None, None]);
+            assert_eq!(labels("Donate now\nShare this\n$10"), vec![D, None, None], "a non-amount line ends the box");
+            assert_eq!(
+                labels("Body.\nIt cost $10 million.\nMore body."),
+                vec![None, None, None],
+                "not without an appeal"
+            );
+        }
+
+        #[test]
         fn weak_evidence_next_to_an_appeal_joins_it_but_not_alone() {
             assert_eq!(labels("Body.\nYour support matters.\nDonate now"), vec![None, D, D]);
             assert_eq!(labels("Body.\nYour support matters.\nMore body."), vec![None, None, None]);
@@ -612,6 +670,7 @@ examples = ["Donate now, your support"]
                 regions.grow(anchor, category, score, -1, None);
             }
             regions.join_headings();
+            regions.join_box_lines();
             regions.drop_menu_labels();
         }
 

@@ -208,7 +208,10 @@ impl Analysis<'_> {
     pub fn joined(&self, index: usize) -> bool {
         matches!(
             self.verdicts[index].reason,
-            Reason::JoinedBetween { .. } | Reason::JoinedByEvidence { .. } | Reason::JoinedHeading { .. }
+            Reason::JoinedBetween { .. }
+                | Reason::JoinedByEvidence { .. }
+                | Reason::JoinedHeading { .. }
+                | Reason::JoinedBoxLine { .. }
         )
     }
 }

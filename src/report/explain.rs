@@ -64,6 +64,12 @@ pub fn render(detector: &Detector, analysis: &Analysis<'_>) -> String {
                     "    joined the appeal starting at block #{anchor}: a question, exclamation or shouted line heading it"
                 );
             }
+            Reason::JoinedBoxLine { anchor } => {
+                let _ = writeln!(
+                    out,
+                    "    joined the appeal ending at block #{anchor}: a short line closing its box (amount, button, sign-off)"
+                );
+            }
             Reason::InMenu { own } => {
                 let _ = writeln!(out, "    {}: a lone label among menu items, body", scoring_line(own));
             }

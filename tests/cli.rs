@@ -263,3 +263,15 @@ fn closed_standard_output_ends_quietly_with_the_sigpipe_status() {
         assert!(!stderr.contains("panicked") && !stderr.contains("error"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_real_flags() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = bin().args(["completions", shell]).output().expect("run");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && script.contains("remove-stale-temp") && script.contains("mine"), "{shell}");
+    }
+    let out = bin().arg("man").output().expect("run");
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains(".TH boilerguard 1") && page.contains("clean"), "{page}");
+}

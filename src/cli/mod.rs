@@ -12,6 +12,7 @@ macro_rules! say {
 mod args;
 mod check;
 mod clean;
+mod completions;
 mod eval;
 mod explain;
 mod mine;
@@ -44,6 +45,10 @@ enum Command {
     /// Tools for pattern authors: list, test, lint.
     #[command(subcommand)]
     Patterns(patterns::PatternsCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff) on standard output.
+    Man,
     /// Find paragraphs that recur across a site's documents, typed, as candidate pattern files.
     Mine(mine::MineArgs),
     /// Measure quality against labeled data (DESIGN.md's labeled-data format).
@@ -61,6 +66,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Patterns(c) => patterns::run(c),
         Command::Eval(a) => eval::run(a),
         Command::Mine(a) => mine::run(a),
+        Command::Completions(a) => completions::completions(a),
+        Command::Man => completions::man(),
     }
 }
 

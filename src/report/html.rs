@@ -410,7 +410,7 @@ impl ReportData {
             let _ = write!(
                 page,
                 "<g><title>{label}: {count} documents</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" class=\"{}\"/>\
-                 <text x=\"{:.1}\" y=\"{:.1}\" class=\"count\" id=\"hist-{i}\">{count}</text>\
+                 <text x=\"{:.1}\" y=\"{:.1}\" class=\"count\" id=\"hist-{i}\" data-value=\"{count}\">{count}</text>\
                  <text x=\"{:.1}\" y=\"{:.1}\" class=\"label\">{label}</text></g>\n",
                 x + 3.0,
                 h - bottom - bar,

@@ -206,6 +206,7 @@ mod tests {
                 phrases: vec!["give".into(); phrases],
                 regex: None,
                 weight: 0.5,
+                prior_weight: 0.5,
                 examples: vec!["give".into()],
                 counter_examples: vec![],
                 source: PathBuf::from(file),

@@ -257,7 +257,7 @@ impl ReportData {
         let mut page = String::with_capacity(64 << 10);
         page.push_str(HEAD);
         let _ =
-            write!(page, "<header><h1>boilerguard report</h1><p class=\"sub\">{}</p></header>\n", esc(&config.command));
+            writeln!(page, "<header><h1>boilerguard report</h1><p class=\"sub\">{}</p></header>", esc(&config.command));
         page.push_str("<main>\n");
         self.totals(&mut page, stats);
         configuration(&mut page, config);
@@ -407,11 +407,11 @@ impl ReportData {
         for (i, (&count, label)) in self.histogram.iter().zip(&labels).enumerate() {
             let bar = (h - top - bottom) * count as f64 / max;
             let x = left + slot * i as f64;
-            let _ = write!(
+            let _ = writeln!(
                 page,
                 "<g><title>{label}: {count} documents</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" class=\"{}\"/>\
                  <text x=\"{:.1}\" y=\"{:.1}\" class=\"count\" id=\"hist-{i}\" data-value=\"{count}\">{count}</text>\
-                 <text x=\"{:.1}\" y=\"{:.1}\" class=\"label\">{label}</text></g>\n",
+                 <text x=\"{:.1}\" y=\"{:.1}\" class=\"label\">{label}</text></g>",
                 x + 3.0,
                 h - bottom - bar,
                 slot - 6.0,

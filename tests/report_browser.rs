@@ -68,13 +68,18 @@ fn report_loads_in_headless_chromium_with_the_numbers_of_stats() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
+    // A copy of examples/ beside the outputs, so the command line the page shows is the
+    // short one a reader would type (the README's screenshot is made here).
+    let examples = dir.path().join("examples");
+    std::fs::create_dir_all(examples.join("articles")).expect("mkdir");
+    for entry in walk(&root().join("examples")) {
+        let relative = entry.strip_prefix(root().join("examples")).expect("below examples");
+        std::fs::copy(&entry, examples.join(relative)).expect("copy example");
+    }
     let (report, stats) = (dir.path().join("report.html"), dir.path().join("stats.json"));
     bin()
-        .current_dir(root())
-        .args(["scan", "examples", "--quiet", "--report"])
-        .arg(&report)
-        .arg("--stats")
-        .arg(&stats)
+        .current_dir(dir.path())
+        .args(["scan", "examples", "--report", "report.html", "--stats", "stats.json", "--quiet"])
         .assert()
         .success();
     let stats: Stats = serde_json::from_str(&std::fs::read_to_string(&stats).expect("stats")).expect("stats schema");
@@ -115,6 +120,20 @@ fn report_loads_in_headless_chromium_with_the_numbers_of_stats() {
         let keep = std::path::absolute(keep).expect("screenshot path");
         chromium(&profile, &report, &[format!("--screenshot={}", keep.display()), "--window-size=1000,1400".into()]);
     }
+}
+
+/// The files below `dir` (examples/ is two levels deep).
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read examples").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
 
 #[test]

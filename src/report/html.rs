@@ -276,7 +276,7 @@ impl ReportData {
         let _ = write!(
             page,
             "<section id=\"totals\"><h2>Totals</h2>\n<p class=\"equation\">records in {} = out {} + dropped {} + \
-             rejected {} <span class=\"{}\">({balanced})</span></p>\n<table class=\"kv\"><tbody>\n",
+             rejected {} <span class=\"{}\">({balanced})</span></p>\n<div class=\"cards\">\n",
             num_span("eq-in", stats.records_in),
             num_span("eq-out", stats.records_out),
             num_span("eq-dropped", stats.records_dropped),
@@ -297,14 +297,25 @@ impl ReportData {
             ("bytes_out", "Bytes out", stats.bytes_out),
             ("boilerplate_bytes", "Bytes of boilerplate", boilerplate),
         ];
+        let text_bytes: u64 = self.languages.values().map(|g| g.text_bytes).sum();
+        let share = if text_bytes == 0 { 0.0 } else { boilerplate as f64 / text_bytes as f64 };
+        let _ = writeln!(
+            page,
+            "<div class=\"card lead\"><div class=\"k\">Boilerplate share of the text</div><div class=\"v\">{}</div></div>",
+            percent(share)
+        );
         for (id, label, value) in rows {
-            let _ = writeln!(page, "<tr><th>{label}</th><td class=\"num\">{}</td></tr>", num_span(id, value));
+            let _ = writeln!(
+                page,
+                "<div class=\"card\"><div class=\"k\">{label}</div><div class=\"v\">{}</div></div>",
+                num_span(id, value)
+            );
         }
         let _ = write!(
             page,
-            "<tr><th>Documents analyzed</th><td class=\"num\">{}</td></tr>\n\
-             <tr><th>Elapsed</th><td class=\"num\"><span id=\"elapsed_seconds\">{:.2}</span> s \
-             ({:.1} MB/s)</td></tr>\n</tbody></table></section>\n",
+            "<div class=\"card\"><div class=\"k\">Documents analyzed</div><div class=\"v\">{}</div></div>\n\
+             <div class=\"card\"><div class=\"k\">Elapsed</div><div class=\"v\"><span id=\"elapsed_seconds\">{:.2}</span> s \
+             <small>({:.1} MB/s)</small></div></div>\n</div></section>\n",
             num_span("documents", self.documents),
             stats.elapsed_seconds,
             stats.mb_per_second
@@ -638,6 +649,12 @@ td, th, code, .sub, figcaption, blockquote { overflow-wrap: anywhere; }
 table { width: 100%; border-collapse: collapse; margin: 0.4rem 0; table-layout: auto; }
 th, td { text-align: left; padding: 0.25rem 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 thead th { font-size: 0.85rem; color: var(--muted); overflow-wrap: normal; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(10.5rem, 1fr)); gap: 0.5rem; margin: 0.6rem 0; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 0.4rem 0.6rem; break-inside: avoid; }
+.card .k { font-size: 0.8rem; color: var(--muted); }
+.card .v { font-size: 1.25rem; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+.card .v small { font-size: 0.75rem; color: var(--muted); }
+.card.lead { background: #eef3fa; border-color: #c6d6ea; }
 table.kv { width: auto; min-width: min(30rem, 100%); }
 .kv th { width: 14rem; font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -656,6 +673,14 @@ figcaption { font-size: 0.82rem; color: var(--muted); }
 figcaption .id { font-family: ui-monospace, monospace; color: var(--ink); }
 blockquote { margin: 0.2rem 0 0; white-space: pre-wrap; font-size: 0.92rem; }
 mark { background: var(--mark); padding: 0 0.1em; }
+@media (max-width: 40rem) {
+  body { font-size: 13px; }
+  .num, .share { white-space: normal; width: auto; }
+  .meter { display: none; }
+  th, td { padding: 0.2rem 0.25rem; }
+  thead th { overflow-wrap: anywhere; font-size: 0.75rem; }
+  .kv th { width: auto; }
+}
 @media print {
   body { font-size: 10pt; }
   header, main { max-width: none; padding: 0; }

@@ -67,7 +67,7 @@ pub struct Sample {
     pub category: Category,
     /// Text just before the block.
     pub before: String,
-    /// The block (cut after [`MATCH_CHARS`] characters).
+    /// The block (cut after 700 characters).
     pub matched: String,
     /// Text just after the block.
     pub after: String,

@@ -241,7 +241,9 @@ impl ReportData {
         add_to(&mut self.sites, &facts.site, &facts);
         for sample in facts.samples {
             let kept = self.samples.entry(sample.category).or_default();
-            if kept.len() < SAMPLES_PER_CATEGORY {
+            // A site repeats its boilerplate on every page: five copies of one appeal would
+            // show one finding, so a text already shown is not shown again.
+            if kept.len() < SAMPLES_PER_CATEGORY && kept.iter().all(|k| k.matched != sample.matched) {
                 kept.push(sample);
             }
         }
@@ -439,8 +441,8 @@ impl ReportData {
 
     fn samples(&self, page: &mut String) {
         page.push_str(
-            "<section id=\"samples\"><h2>Samples of findings</h2>\n<p class=\"note\">The first findings of each \
-             category in input order (at most five), the block highlighted in its context.</p>\n",
+            "<section id=\"samples\"><h2>Samples of findings</h2>\n<p class=\"note\">The first distinct findings of \
+             each category in input order (at most five), the block highlighted in its context.</p>\n",
         );
         if self.samples.is_empty() {
             page.push_str("<p>No boilerplate found.</p>\n");
@@ -726,15 +728,18 @@ mod tests {
     }
 
     #[test]
-    fn samples_are_capped_per_category_and_histogram_bins_by_share() {
+    fn samples_are_capped_distinct_per_category_and_histogram_bins_by_share() {
         let mut data = ReportData::default();
         for i in 0..8 {
-            data.add(DocFacts::new(&format!("d{i}"), None, "Donate now", &[finding(0, 10, Category::Donation)]));
+            let text = format!("Donate {i}!");
+            data.add(DocFacts::new(&format!("d{i}"), None, &text, &[finding(0, text.len(), Category::Donation)]));
+            data.add(DocFacts::new(&format!("copy{i}"), None, "Donate now", &[finding(0, 10, Category::Donation)]));
         }
         data.add(DocFacts::new("clean", None, "Body only", &[]));
-        assert_eq!(data.samples[&Category::Donation].len(), SAMPLES_PER_CATEGORY);
+        let kept: Vec<&str> = data.samples[&Category::Donation].iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(kept, ["d0", "copy0", "d1", "d2", "d3"], "at most five, each text once");
         assert_eq!(data.histogram[0], 1);
-        assert_eq!(data.histogram[HISTOGRAM_BINS], 8);
+        assert_eq!(data.histogram[HISTOGRAM_BINS], 16);
     }
 
     #[test]

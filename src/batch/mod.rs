@@ -44,6 +44,9 @@ pub struct BatchOptions {
     pub rejects: Option<PathBuf>,
     /// Raw bytes read, for a progress bar.
     pub progress: Option<Progress>,
+    /// Gather the figures of an HTML report ([`Outcome::report`]). Off by default: it parses
+    /// each JSONL line a second time for its `lang` and `url`.
+    pub report: bool,
 }
 
 impl BatchOptions {
@@ -63,6 +66,8 @@ pub struct Outcome {
     pub input_errors: Vec<String>,
     /// Notes that change nothing but deserve a look (empty inputs).
     pub warnings: Vec<String>,
+    /// The figures of the HTML report, when [`BatchOptions::report`] asked for them.
+    pub report: Option<crate::report::html::ReportData>,
 }
 
 impl Outcome {

@@ -4,6 +4,7 @@ use crate::corpus::pipeline::{Event, Pipeline, RecordRef};
 use crate::corpus::Input;
 use crate::detector::{Detector, Finding};
 use crate::error::CorpusError;
+use crate::report::html::{DocFacts, ReportData};
 use crate::report::record::ScanRecord;
 use std::io::Write;
 
@@ -29,6 +30,8 @@ pub(crate) enum Work<T> {
         findings: Vec<Finding>,
         /// Bytes of the record.
         bytes: usize,
+        /// What the HTML report keeps of it, when one is asked for.
+        facts: Option<DocFacts>,
     },
     /// A record that could not be processed.
     Bad(Reject),
@@ -45,7 +48,7 @@ pub(crate) struct Tally {
 impl Tally {
     pub fn new(options: &BatchOptions) -> Result<Self, CorpusError> {
         Ok(Tally {
-            outcome: Outcome::default(),
+            outcome: Outcome { report: options.report.then(ReportData::default), ..Outcome::default() },
             rejects: RejectWriter::new(options.rejects.as_deref())?,
             on_error: options.on_error,
             records_in_input: 0,
@@ -92,11 +95,14 @@ impl Tally {
                 self.records_in_input += 1;
                 reject_or_fail(self.on_error, &mut self.rejects, stats, reject)?;
             }
-            Event::Record { input, line, output: Work::Done { output, findings, bytes } } => {
+            Event::Record { input, line, output: Work::Done { output, findings, bytes, facts } } => {
                 stats.records_in += 1;
                 stats.bytes_in += bytes as u64;
                 self.records_in_input += 1;
                 stats.add_findings(&findings);
+                if let (Some(report), Some(facts)) = (self.outcome.report.as_mut(), facts) {
+                    report.add(facts);
+                }
                 return Ok(Some((input, line, output)));
             }
         }
@@ -125,7 +131,9 @@ pub(crate) fn work<T>(
         Ok(doc) => {
             let findings = detector.findings(&doc.text);
             let output = render(&doc, &findings);
-            Work::Done { output, findings, bytes: rec.bytes.len() }
+            let facts =
+                options.report.then(|| DocFacts::new(&doc.id, doc.json.as_ref().map(|j| j.line), &doc.text, &findings));
+            Work::Done { output, findings, bytes: rec.bytes.len(), facts }
         }
     }
 }

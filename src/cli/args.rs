@@ -8,6 +8,7 @@ use boilerguard::corpus::output::write_file;
 use boilerguard::corpus::pipeline::{worker_threads, MAX_THREADS_PER_CORE};
 use boilerguard::corpus::OutputPlan;
 use boilerguard::corpus::{discover, FieldNames, Input, InputFormat, InputOptions, PipelineOptions};
+use boilerguard::report::html::ReportConfig;
 use boilerguard::segment::BlockMode;
 use boilerguard::{Detector, DetectorConfig};
 use clap::Args;
@@ -119,6 +120,63 @@ pub fn progress_bar(
     (bar, progress)
 }
 
+/// `--report`, for the jobs that can draw one (`scan`, `clean`).
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// Also write a self-contained HTML report of the run here: totals, categories,
+    /// languages, sites, share histogram, top patterns and samples. Opens offline.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    /// Claims the report file, so that a run never overwrites an input or another output.
+    pub fn claim(&self, plan: &mut OutputPlan) -> anyhow::Result<()> {
+        if let Some(report) = &self.report {
+            plan.claim(report, "--report")?;
+        }
+        Ok(())
+    }
+
+    /// Asks the batch for the report's figures when a report is wanted.
+    pub fn enable(&self, batch: &mut BatchOptions) {
+        batch.report = self.report.is_some();
+    }
+
+    /// Writes the report of `outcome`.
+    pub fn write(&self, outcome: &Outcome, detect: &DetectArgs) -> anyhow::Result<()> {
+        let (Some(path), Some(data)) = (&self.report, &outcome.report) else { return Ok(()) };
+        let config = ReportConfig {
+            command: command_line(),
+            threshold: detect.threshold,
+            categories: parse_list(&detect.categories)?.iter().map(|c| c.as_str().to_string()).collect(),
+            languages: detect.lang.clone(),
+            pattern_dirs: detect.patterns.iter().map(|p| p.display().to_string()).collect(),
+            builtin: !detect.no_builtin,
+        };
+        let html = data.render(&outcome.stats, &config);
+        write_file(path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
+    }
+}
+
+/// The command line as typed, arguments with spaces or quotes in single quotes.
+fn command_line() -> String {
+    let quote = |a: String| {
+        if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$`\\".contains(c)) {
+            format!("'{}'", a.replace('\'', "'\\''"))
+        } else {
+            a
+        }
+    };
+    let mut args = std::env::args_os().map(|a| a.to_string_lossy().into_owned());
+    let program = args
+        .next()
+        .map(|p| std::path::Path::new(&p).file_name().map_or(p.clone(), |n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "boilerguard".into());
+    std::iter::once(program).chain(args.map(quote)).collect::<Vec<_>>().join(" ")
+}
+
 /// How a batch runs.
 #[derive(Debug, Args, Clone)]
 pub struct RunArgs {
@@ -185,6 +243,7 @@ impl RunArgs {
             on_error: self.on_error,
             rejects: self.rejects.clone(),
             progress,
+            report: false,
         };
         (options, bar)
     }

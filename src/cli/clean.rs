@@ -1,5 +1,5 @@
 //! `boilerguard clean`.
-use super::args::{DetectArgs, InputArgs, RunArgs};
+use super::args::{DetectArgs, InputArgs, ReportArgs, RunArgs};
 use anyhow::Context;
 use boilerguard::batch::{claim_outputs, clean, stale_temps, CleanOptions, CleanTarget};
 use boilerguard::corpus::input::format_from_name;
@@ -16,6 +16,8 @@ pub struct CleanArgs {
     detect: DetectArgs,
     #[command(flatten)]
     run: RunArgs,
+    #[command(flatten)]
+    report: ReportArgs,
     /// Output: a file for one input file or standard input, else a directory mirroring the
     /// inputs' paths. Without it, standard output.
     #[arg(short, long, value_name = "OUT")]
@@ -75,14 +77,17 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
         drop_empty: args.drop_empty,
         resume: args.resume,
     };
-    let (batch, bar) = args.run.batch(args.input.fields(), &discovered.inputs);
+    let (mut batch, bar) = args.run.batch(args.input.fields(), &discovered.inputs);
+    args.report.enable(&mut batch);
     let mut plan = args.run.plan(&args.input.paths, &discovered)?;
+    args.report.claim(&mut plan)?;
     claim_outputs(&mut plan, &discovered.inputs, &batch, &options)?;
     handle_stale_temps(&stale_temps(&batch, &options), args.resume || args.remove_stale_temp)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     let outcome = clean(&detector, &discovered.inputs, &batch, &options, &mut out)?;
     drop(out);
+    args.report.write(&outcome, &args.detect)?;
     args.run.finish(&discovered, &outcome, bar)
 }
 

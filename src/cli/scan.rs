@@ -1,5 +1,5 @@
 //! `boilerguard scan`.
-use super::args::{DetectArgs, InputArgs, RunArgs};
+use super::args::{DetectArgs, InputArgs, ReportArgs, RunArgs};
 use anyhow::Context;
 use boilerguard::batch::{scan, ScanFormat};
 use boilerguard::corpus::output::AtomicFile;
@@ -19,6 +19,8 @@ pub struct ScanArgs {
     detect: DetectArgs,
     #[command(flatten)]
     run: RunArgs,
+    #[command(flatten)]
+    report: ReportArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScanFormat::Jsonl)]
     format: ScanFormat,
@@ -32,8 +34,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitStatus> {
     let discovered = args.input.discover()?;
     let mut plan = args.run.plan(&args.input.paths, &discovered)?;
     plan.claim(args.output.as_deref().unwrap_or(Path::new(STDOUT)), "the scan records")?;
+    args.report.claim(&mut plan)?;
     args.run.claim_rejects(&mut plan)?;
-    let (batch, bar) = args.run.batch(args.input.fields(), &discovered.inputs);
+    let (mut batch, bar) = args.run.batch(args.input.fields(), &discovered.inputs);
+    args.report.enable(&mut batch);
     let outcome = match &args.output {
         Some(path) => {
             let mut file = AtomicFile::create(path, Compression::from_name(path))?;
@@ -49,5 +53,6 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitStatus> {
             outcome
         }
     };
+    args.report.write(&outcome, &args.detect)?;
     args.run.finish(&discovered, &outcome, bar)
 }

@@ -53,10 +53,7 @@ impl GoldDocument {
 
     /// The site the document comes from: its URL's host without `www.`, else its id.
     pub fn site(&self) -> String {
-        let Some(url) = &self.url else { return self.id.clone() };
-        let rest = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
-        let host = rest.split(['/', '?', '#']).next().unwrap_or(rest).to_ascii_lowercase();
-        host.strip_prefix("www.").map(str::to_string).unwrap_or(host)
+        self.url.as_deref().and_then(crate::mine::host).unwrap_or_else(|| self.id.clone())
     }
 
     /// The document text: paragraphs joined with `\n`.

@@ -97,6 +97,14 @@ fn constraints(detector: &Detector) -> Vec<Constraint> {
         .collect()
 }
 
+/// The patterns `hits` come from, each once.
+fn distinct_patterns(hits: &[Hit]) -> Vec<usize> {
+    let mut patterns: Vec<usize> = hits.iter().map(|h| h.pattern).collect();
+    patterns.sort_unstable();
+    patterns.dedup();
+    patterns
+}
+
 /// Matches every document once.
 pub fn prepare<'d>(detector: &Detector, docs: &'d [GoldDocument]) -> Vec<Prepared<'d>> {
     docs.par_iter()
@@ -104,9 +112,7 @@ pub fn prepare<'d>(detector: &Detector, docs: &'d [GoldDocument]) -> Vec<Prepare
             let text = doc.text();
             let analysis = detector.analyze(&text);
             let (blocks, hits) = (analysis.blocks, analysis.hits);
-            let mut patterns_hit: Vec<usize> = hits.iter().map(|h| h.pattern).collect();
-            patterns_hit.sort_unstable();
-            patterns_hit.dedup();
+            let patterns_hit = distinct_patterns(&hits);
             Prepared { doc, text, blocks, hits, patterns_hit }
         })
         .collect()
@@ -197,10 +203,7 @@ fn fit_with_penalty(patterns: &mut [Pattern], data: &Data<'_, '_>, options: &Fit
         }
     }
     for (c, constraint) in data.constraints.iter().enumerate() {
-        let mut hit: Vec<usize> = constraint.hits.iter().map(|h| h.pattern).collect();
-        hit.sort_unstable();
-        hit.dedup();
-        for i in hit {
+        for i in distinct_patterns(&constraint.hits) {
             docs_of[i].push(prepared.len() + c);
         }
     }

@@ -412,8 +412,7 @@ fn type_candidates(detector: &Detector, table: &Table, candidates: &mut [Candida
             }
         }
     });
-    let key = |c: &Candidate| (hash_of(&c.site), fingerprint(&c.text));
-    let index: HashMap<(u64, u64), usize> = candidates.iter().enumerate().map(|(i, c)| (key(c), i)).collect();
+    let index: HashMap<(u64, u64), usize> = candidates.iter().enumerate().map(|(i, c)| (table_key(c), i)).collect();
     // An appeal box's heading, amount and button lines sit within two paragraphs of a pitch or
     // button that has a cue; longer chains of inheritance swallow the menu after the box.
     for _ in 0..MAX_HOPS {
@@ -421,14 +420,18 @@ fn type_candidates(detector: &Detector, table: &Table, candidates: &mut [Candida
     }
 }
 
+/// The counting table's key of a candidate: its site and its paragraph's fingerprint.
+fn table_key(c: &Candidate) -> (u64, u64) {
+    (hash_of(&c.site), fingerprint(&c.text))
+}
+
 /// Paragraphs a type travels from a paragraph with its own evidence.
 const MAX_HOPS: usize = 2;
 
 fn inherit_from_neighbours(table: &Table, candidates: &mut [Candidate], index: &HashMap<(u64, u64), usize>) {
-    let key = |c: &Candidate| (hash_of(&c.site), fingerprint(&c.text));
     let mut inherited = Vec::new();
     for (i, c) in candidates.iter().enumerate().filter(|(_, c)| c.category.is_none()) {
-        let (site, fp) = key(c);
+        let (site, fp) = table_key(c);
         let Some(entry) = table.entries.get(&(site, fp)) else { continue };
         let neighbour = [entry.prev, entry.next]
             .into_iter()

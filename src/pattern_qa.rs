@@ -7,7 +7,7 @@
 //! helps push over the threshold (what it costs). A pattern with no unique catches and body
 //! costs is a candidate for removal; one with many unique catches carries recall.
 use crate::detector::Detector;
-use crate::eval::{predict, GoldDocument, LABELS};
+use crate::eval::{labels_from_spans, GoldDocument, LABELS};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -53,7 +53,10 @@ pub fn pattern_stats(detector: &Detector, docs: &[GoldDocument]) -> Vec<PatternS
     for doc in docs {
         let text = doc.text();
         let analysis = detector.analyze(&text);
-        let predicted = predict(detector, doc);
+        let findings = analysis.findings(detector);
+        let spans: Vec<(usize, usize, &str)> =
+            findings.iter().map(|f| (f.start, f.end, f.category.eval_label())).collect();
+        let predicted = labels_from_spans(doc, &spans);
         let mut start = 0;
         for (paragraph, predicted) in doc.paragraphs.iter().zip(predicted) {
             let end = start + paragraph.text.len();

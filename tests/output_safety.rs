@@ -41,25 +41,12 @@ fn run_in(dir: &Path, args: &[&str]) -> (i32, String) {
 
 /// Every file below `dir` with its bytes, sorted by path.
 fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files: Vec<(PathBuf, Vec<u8>)> = walk(dir)
+    let mut files: Vec<(PathBuf, Vec<u8>)> = common::files_below(dir)
         .into_iter()
         .map(|p| (p.strip_prefix(dir).expect("prefix").to_path_buf(), std::fs::read(&p).expect("read")))
         .collect();
     files.sort();
     files
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("read_dir") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 #[test]
@@ -325,8 +312,10 @@ fn an_interrupted_run_removes_its_temporary_files() {
         return;
     }
     assert_eq!(status.code(), Some(130), "exit status of an interrupted run");
-    let leftovers: Vec<PathBuf> =
-        walk(&dir.path().join("out")).into_iter().filter(|p| p.to_string_lossy().ends_with(".tmp")).collect();
+    let leftovers: Vec<PathBuf> = common::files_below(&dir.path().join("out"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".tmp"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 

@@ -72,7 +72,7 @@ fn report_loads_in_headless_chromium_with_the_numbers_of_stats() {
     // short one a reader would type (the README's screenshot is made here).
     let examples = dir.path().join("examples");
     std::fs::create_dir_all(examples.join("articles")).expect("mkdir");
-    for entry in walk(&root().join("examples")) {
+    for entry in common::files_below(&root().join("examples")) {
         let relative = entry.strip_prefix(root().join("examples")).expect("below examples");
         std::fs::copy(&entry, examples.join(relative)).expect("copy example");
     }
@@ -123,18 +123,6 @@ fn report_loads_in_headless_chromium_with_the_numbers_of_stats() {
 }
 
 /// The files below `dir` (examples/ is two levels deep).
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("read examples").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
-}
 
 #[test]
 fn a_blank_image_is_told_from_a_drawn_one() {

@@ -98,16 +98,21 @@ pub fn is_blank(rec: &RecordRef<'_>) -> bool {
     rec.format == InputFormat::Jsonl && rec.bytes.iter().all(u8::is_ascii_whitespace)
 }
 
-/// Turns a bad record into a reject, or into an error under `--on-error fail`.
+/// Turns a bad record into a reject, or into an error under `--on-error fail`. The bytes of
+/// an oversized record come as `spill` (the reject itself then carries none).
 pub(crate) fn reject_or_fail(
     on_error: OnError,
     rejects: &mut RejectWriter,
     stats: &mut Stats,
     reject: Reject,
+    spill: Option<std::fs::File>,
 ) -> Result<(), CorpusError> {
     stats.records_rejected += 1;
     if on_error == OnError::Fail {
         return Err(CorpusError::Record { file: reject.file, line: reject.line, reason: reject.reason });
     }
-    rejects.write(&reject)
+    match spill {
+        Some(mut bytes) => rejects.write_spilled(reject, &mut bytes),
+        None => rejects.write(&reject),
+    }
 }

@@ -41,7 +41,8 @@ impl Reject {
         Reject { file: file.to_string(), line, reason, raw, raw_base64 }
     }
 
-    /// A reject of an oversized record whose bytes were not kept (no rejects file).
+    /// A reject without its bytes: an oversized record, whose bytes come separately (spilled)
+    /// or not at all (no rejects file).
     pub fn oversized(file: &str, line: u64, reason: String) -> Self {
         Reject { file: file.to_string(), line, reason, raw: None, raw_base64: None }
     }
@@ -101,18 +102,12 @@ impl RejectWriter {
 
     /// Records a reject whose bytes are in `spill` (an oversized record), streaming them in
     /// base64 into the file.
-    pub fn write_spilled(
-        &mut self,
-        file_name: &str,
-        line: u64,
-        reason: String,
-        spill: &mut impl std::io::Read,
-    ) -> Result<(), CorpusError> {
+    pub fn write_spilled(&mut self, reject: Reject, spill: &mut impl std::io::Read) -> Result<(), CorpusError> {
         let Some(file) = &mut self.file else { return Ok(()) };
         let target = file.target().to_path_buf();
         let io = |e: std::io::Error| CorpusError::io(&target, e);
         // The head is the reject without its bytes; base64 needs no JSON escaping.
-        let head = Reject { file: file_name.to_string(), line, reason, raw: None, raw_base64: Some(String::new()) };
+        let head = Reject { raw: None, raw_base64: Some(String::new()), ..reject };
         let json = serde_json::to_string(&head).map_err(|e| CorpusError::Other(e.to_string()))?;
         let open = json.strip_suffix("\"}").unwrap_or(&json);
         file.write_all(open.as_bytes()).map_err(io)?;
@@ -151,7 +146,7 @@ mod tests {
         let path = dir.path().join("rejects.jsonl");
         let mut writer = RejectWriter::new(Some(&path)).unwrap();
         let big: Vec<u8> = (0..=255u8).cycle().take(100_003).collect();
-        writer.write_spilled("in.jsonl", 7, "too long".into(), &mut &big[..]).unwrap();
+        writer.write_spilled(Reject::oversized("in.jsonl", 7, "too long".into()), &mut &big[..]).unwrap();
         writer.commit().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         let reject: Reject = serde_json::from_str(text.trim_end()).unwrap();

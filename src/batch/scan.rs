@@ -77,23 +77,15 @@ impl Tally {
                 stats.bytes_in += size;
                 self.records_in_input += 1;
                 let reason = format!("record of {size} bytes exceeds the limit of the --max-record-bytes option");
-                let file = &inputs[input].display;
-                match spill {
-                    Some(mut spill) if self.on_error == super::OnError::Skip => {
-                        stats.records_rejected += 1;
-                        self.rejects.write_spilled(file, line, reason, &mut spill)?;
-                    }
-                    _ => {
-                        reject_or_fail(self.on_error, &mut self.rejects, stats, Reject::oversized(file, line, reason))?
-                    }
-                }
+                let reject = Reject::oversized(&inputs[input].display, line, reason);
+                reject_or_fail(self.on_error, &mut self.rejects, stats, reject, spill)?;
             }
             Event::Record { output: Work::Blank, .. } => stats.blank_lines += 1,
             Event::Record { output: Work::Bad(reject), .. } => {
                 stats.records_in += 1;
                 stats.bytes_in += reject.len() as u64;
                 self.records_in_input += 1;
-                reject_or_fail(self.on_error, &mut self.rejects, stats, reject)?;
+                reject_or_fail(self.on_error, &mut self.rejects, stats, reject, None)?;
             }
             Event::Record { input, line, output: Work::Done { output, findings, bytes, facts } } => {
                 stats.records_in += 1;

@@ -40,7 +40,7 @@ pub struct EvalArgs {
     detect: DetectArgs,
 }
 
-pub(crate) fn read_gold(path: &std::path::Path) -> anyhow::Result<Vec<GoldDocument>> {
+fn read_gold(path: &std::path::Path) -> anyhow::Result<Vec<GoldDocument>> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut docs = Vec::new();
     for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
@@ -64,12 +64,18 @@ pub(crate) fn read_gold(path: &std::path::Path) -> anyhow::Result<Vec<GoldDocume
     Ok(docs)
 }
 
-pub fn run(args: EvalArgs) -> anyhow::Result<ExitStatus> {
-    let detector = args.detect.detector()?;
+/// The documents of several gold files, pooled.
+pub(crate) fn read_gold_files(paths: &[PathBuf]) -> anyhow::Result<Vec<GoldDocument>> {
     let mut docs = Vec::new();
-    for path in &args.gold {
+    for path in paths {
         docs.extend(read_gold(path)?);
     }
+    Ok(docs)
+}
+
+pub fn run(args: EvalArgs) -> anyhow::Result<ExitStatus> {
+    let detector = args.detect.detector()?;
+    let docs = read_gold_files(&args.gold)?;
     if args.cv_by_site {
         return cross_validation(&detector, &docs, args.folds.into(), args.format);
     }

@@ -1,6 +1,6 @@
 //! `boilerguard patterns list|test|lint|stats`.
 use super::args::DetectArgs;
-use super::eval::{read_gold, EvalFormat};
+use super::eval::{read_gold_files, EvalFormat};
 use boilerguard::corpus::output::write_file;
 use boilerguard::fit::{changed_weights, fit, prepare, FitOptions};
 use boilerguard::pattern::fitted::{render, FITTED_FILE};
@@ -74,18 +74,10 @@ pub fn run(command: PatternsCommand) -> anyhow::Result<ExitStatus> {
     }
 }
 
-fn read_all_gold(gold: &[PathBuf]) -> anyhow::Result<Vec<boilerguard::eval::GoldDocument>> {
-    let mut docs = Vec::new();
-    for path in gold {
-        docs.extend(read_gold(path)?);
-    }
-    Ok(docs)
-}
-
 fn run_fit(gold: &[PathBuf], body_budget: f64, write: bool, detect: &DetectArgs) -> anyhow::Result<ExitStatus> {
     anyhow::ensure!((0.0..=1.0).contains(&body_budget), "--body-budget must be between 0 and 1");
     let detector = detect.detector()?;
-    let docs = read_all_gold(gold)?;
+    let docs = read_gold_files(gold)?;
     let prepared = prepare(&detector, &docs);
     let all: Vec<_> = prepared.iter().collect();
     let options = FitOptions { body_budget, ..FitOptions::default() };
@@ -119,7 +111,7 @@ fn run_fit(gold: &[PathBuf], body_budget: f64, write: bool, detect: &DetectArgs)
 
 fn stats(gold: &[PathBuf], format: EvalFormat, detect: &DetectArgs) -> anyhow::Result<ExitStatus> {
     let detector = detect.detector()?;
-    let docs = read_all_gold(gold)?;
+    let docs = read_gold_files(gold)?;
     let stats = pattern_stats(&detector, &docs);
     let mut out = std::io::stdout().lock();
     match format {

@@ -29,3 +29,13 @@ pub fn bin() -> assert_cmd::Command {
     cmd.env_remove("NO_COLOR");
     cmd
 }
+
+/// Every file below `dir`, in no particular order.
+pub fn files_below(dir: &std::path::Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
+}

@@ -31,8 +31,9 @@ pub struct LineReader<R> {
     keep_oversized: bool,
 }
 
-/// Where the bytes of the record being read go.
-struct Destination<'a> {
+/// Where the bytes of the record being read go: the caller's buffer, or past the size limit a
+/// spill file (or nowhere). Shared with the WARC reader.
+pub(crate) struct Destination<'a> {
     buf: &'a mut Vec<u8>,
     start_len: usize,
     max: usize,
@@ -42,8 +43,37 @@ struct Destination<'a> {
     spill: Option<File>,
 }
 
-impl Destination<'_> {
-    fn push(&mut self, bytes: &[u8]) -> io::Result<()> {
+impl<'a> Destination<'a> {
+    /// A destination appending to `buf`, up to `max` bytes, spilling past it when `keep`.
+    pub(crate) fn new(buf: &'a mut Vec<u8>, max: usize, keep: bool) -> Self {
+        let start_len = buf.len();
+        Destination { buf, start_len, max, size: 0, oversized: false, keep, spill: None }
+    }
+
+    /// Bytes pushed so far.
+    pub(crate) fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// True once the bytes went past the limit (and out of the buffer).
+    pub(crate) fn oversized(&self) -> bool {
+        self.oversized
+    }
+
+    /// The caller's buffer.
+    pub(crate) fn buffer(&self) -> &[u8] {
+        self.buf
+    }
+
+    /// Keeps only the first `len` bytes pushed (only before the limit was crossed).
+    pub(crate) fn truncate_to(&mut self, len: usize) {
+        if !self.oversized {
+            self.buf.truncate(self.start_len + len);
+            self.size = len as u64;
+        }
+    }
+
+    pub(crate) fn push(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.size += bytes.len() as u64;
         if !self.oversized && self.size as usize > self.max {
             self.oversized = true;
@@ -64,7 +94,7 @@ impl Destination<'_> {
         }
     }
 
-    fn finish(self) -> io::Result<Record> {
+    pub(crate) fn finish(self) -> io::Result<Record> {
         if !self.oversized {
             return Ok(Record::Complete);
         }
@@ -92,8 +122,7 @@ impl<R: BufRead> LineReader<R> {
     }
 
     fn destination<'a>(&self, buf: &'a mut Vec<u8>) -> Destination<'a> {
-        let start_len = buf.len();
-        Destination { buf, start_len, max: self.max, size: 0, oversized: false, keep: self.keep_oversized, spill: None }
+        Destination::new(buf, self.max, self.keep_oversized)
     }
 
     /// The 1-based line number of the record last returned.

@@ -14,6 +14,7 @@ pub mod output;
 pub mod pipeline;
 pub mod plan;
 pub mod record;
+pub mod warc;
 
 pub use input::{discover, Compression, Input, InputFormat, InputOptions};
 pub use pipeline::{Event, Pipeline, PipelineOptions};

@@ -4,12 +4,20 @@
 //! their boilerplate blocks. With `annotate`, a sidecar JSONL beside each output holds, per
 //! input record, the removed blocks with their offsets in the original text and their text,
 //! so that every removal can be audited and undone.
-use super::scan::{work, Tally, Work};
+//!
+//! WARC and WET inputs are written either as WARC again (every record in its place, `conversion`
+//! records with their cleaned text and a corrected `Content-Length`, every other header byte
+//! kept, other records copied; gzip output gets one member per record, as Common Crawl writes
+//! them, so the output stays seekable) or as JSONL (`{"id","url",…,"text"}`, one line per
+//! `conversion` record; see [`WarcOutput`]).
+use super::scan::{work_or_pass, Tally, Work};
 use super::{source_of, BatchOptions, Outcome};
+use crate::corpus::input::format_from_name;
 use crate::corpus::output::{stale_temp_files, AtomicFile};
 use crate::corpus::pipeline::{Event, Pipeline};
 use crate::corpus::plan::{OutputPlan, STDOUT};
-use crate::corpus::{Compression, Input};
+use crate::corpus::warc::{JsonlRecord, TERMINATOR};
+use crate::corpus::{Compression, Input, InputFormat};
 use crate::detector::{remove_findings, Detector, Finding};
 use crate::error::CorpusError;
 use crate::report::record::round_score;
@@ -18,9 +26,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Where cleaned output goes.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub enum CleanTarget {
     /// Standard output (one input, or a stream).
+    #[default]
     Stdout,
     /// One file; its compression follows its name.
     File(PathBuf),
@@ -28,8 +37,24 @@ pub enum CleanTarget {
     Dir(PathBuf),
 }
 
+/// What WARC and WET inputs are cleaned into.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum WarcOutput {
+    /// By the output's name: WARC for `.warc`/`.wet` names (`.warc.gz`, `.warc.wet.gz`…) and
+    /// for a directory (whose files keep the inputs' names), JSONL otherwise and on standard
+    /// output.
+    #[default]
+    Auto,
+    /// One JSON line per `conversion` record: `id`, `url`, `warc_date`,
+    /// `warc_identified_content_language`, `warc_refers_to`, `text`. In a directory the file
+    /// is named after the input with `.jsonl` in place of `.warc`/`.wet`.
+    Jsonl,
+    /// WARC records again.
+    Warc,
+}
+
 /// Options of `clean`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct CleanOptions {
     /// Where to write.
     pub target: CleanTarget,
@@ -41,6 +66,8 @@ pub struct CleanOptions {
     pub drop_empty: bool,
     /// Skip inputs whose outputs are already in place (a rerun after an interrupted run).
     pub resume: bool,
+    /// What WARC inputs become.
+    pub warc_output: WarcOutput,
 }
 
 /// One line of the annotations sidecar.
@@ -120,7 +147,7 @@ pub fn annotation_path(output: &Path) -> PathBuf {
 }
 
 struct Cleaned {
-    output: String,
+    output: Vec<u8>,
     dropped: bool,
     annotation: Option<String>,
 }
@@ -130,6 +157,7 @@ fn clean_record(
     source: String,
     findings: &[Finding],
     options: &CleanOptions,
+    warc_kind: WarcOutput,
 ) -> Cleaned {
     let text = if options.keep_text || findings.is_empty() {
         doc.text.to_string()
@@ -137,15 +165,19 @@ fn clean_record(
         remove_findings(&doc.text, findings)
     };
     let dropped = options.drop_empty && text.trim().is_empty();
-    let output = match (&doc.json, dropped) {
-        (_, true) => String::new(),
-        (Some(json), _) if options.keep_text || findings.is_empty() => format!("{}\n", json.line),
-        (Some(json), _) => {
+    let unchanged = options.keep_text || findings.is_empty();
+    let output = match (&doc.json, &doc.warc, dropped) {
+        (_, _, true) => Vec::new(),
+        (_, Some(record), _) if warc_kind == WarcOutput::Warc && unchanged => record.to_bytes(),
+        (_, Some(record), _) if warc_kind == WarcOutput::Warc => record.with_block(text.as_bytes()),
+        (_, Some(record), _) => JsonlRecord::line(&doc.id, record, &text).into_bytes(),
+        (Some(json), _, _) if unchanged => format!("{}\n", json.line).into_bytes(),
+        (Some(json), _, _) => {
             let mut line = json.with_text(&text);
             line.push('\n');
-            line
+            line.into_bytes()
         }
-        (None, _) => text,
+        (None, _, _) => text.into_bytes(),
     };
     let annotation = options.annotate.then(|| {
         let mut line = serde_json::to_string(&Annotation::new(doc.id.clone(), source, &doc.text, findings, dropped))
@@ -160,12 +192,64 @@ fn clean_record(
 struct Outputs {
     main: Option<AtomicFile>,
     sidecar: Option<AtomicFile>,
+    /// Each record is written as its own gzip member (WARC output).
+    members: bool,
+}
+
+impl Outputs {
+    /// Writes one record's output to the main file, or to `stdout`.
+    fn write(outputs: Option<&mut Outputs>, stdout: &mut dyn Write, bytes: &[u8]) -> std::io::Result<()> {
+        match outputs {
+            Some(Outputs { main: Some(file), members: true, .. }) => {
+                let mut member = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+                member.write_all(bytes)?;
+                member.finish().map(drop)
+            }
+            Some(Outputs { main: Some(file), .. }) => file.write_all(bytes),
+            _ => stdout.write_all(bytes),
+        }
+    }
+}
+
+/// What the WARC records of `input` are cleaned into: [`WarcOutput::Jsonl`] or
+/// [`WarcOutput::Warc`].
+fn warc_kind(options: &CleanOptions) -> WarcOutput {
+    match (options.warc_output, &options.target) {
+        (WarcOutput::Auto, CleanTarget::Stdout) => WarcOutput::Jsonl,
+        (WarcOutput::Auto, CleanTarget::File(path)) if format_from_name(path) != Some(InputFormat::Warc) => {
+            WarcOutput::Jsonl
+        }
+        (WarcOutput::Auto, _) => WarcOutput::Warc,
+        (kind, _) => kind,
+    }
+}
+
+/// `a/CC-MAIN-1.warc.wet.gz` → `a/CC-MAIN-1.jsonl.gz`: the name of a WARC input's JSONL output.
+fn jsonl_name(relative: &Path) -> PathBuf {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let name = relative.file_name().unwrap_or_default().as_bytes();
+    let lower = name.to_ascii_lowercase();
+    let mut cut = name.len();
+    let compression = [&b".gz"[..], b".zst", b".zstd"].into_iter().find(|s| lower.ends_with(s)).unwrap_or(b"");
+    cut -= compression.len();
+    for suffix in [&b".wet"[..], b".warc"] {
+        if lower[..cut].ends_with(suffix) && cut > suffix.len() {
+            cut -= suffix.len();
+        }
+    }
+    let mut new_name = name[..cut].to_vec();
+    new_name.extend_from_slice(b".jsonl");
+    new_name.extend_from_slice(&name[name.len() - compression.len()..]);
+    relative.with_file_name(std::ffi::OsString::from_vec(new_name))
 }
 
 fn target_for(options: &CleanOptions, input: &Input, compression: Compression) -> Option<(PathBuf, Compression)> {
     match &options.target {
         CleanTarget::Stdout => None,
         CleanTarget::File(path) => Some((path.clone(), Compression::from_name(path))),
+        CleanTarget::Dir(dir) if input.format == InputFormat::Warc && warc_kind(options) == WarcOutput::Jsonl => {
+            Some((dir.join(jsonl_name(&input.relative)), compression))
+        }
         CleanTarget::Dir(dir) => Some((dir.join(&input.relative), compression)),
     }
 }
@@ -249,11 +333,25 @@ pub fn clean(
     tally.outcome.stats.files_resumed = done.len() as u64;
     let pipeline = Pipeline::new(inputs, batch.pipeline_options()).with_progress(batch.progress.clone());
     pipeline.run(
-        |rec| work(detector, batch, rec, |doc, findings| clean_record(doc, source_of(rec), findings, options)),
+        |rec| {
+            let kind = warc_kind(options);
+            work_or_pass(
+                detector,
+                batch,
+                rec,
+                |doc, findings| clean_record(doc, source_of(rec), findings, options, kind),
+                |rec| (kind == WarcOutput::Warc).then(|| passed_record(rec.bytes)),
+            )
+        },
         |event: Event<Work<Cleaned>>| {
             match &event {
-                Event::InputStart { input, compression, .. } => {
-                    current = Some(open_outputs(options, &inputs[*input], *compression)?);
+                Event::InputStart { input, compression, format } => {
+                    current = Some(open_outputs(options, &inputs[*input], *compression, *format)?);
+                }
+                Event::Record { output: Work::Passed(Some(passed)), .. } => {
+                    tally.outcome.stats.bytes_out += passed.output.len() as u64;
+                    Outputs::write(current.as_mut(), stdout, &passed.output)
+                        .map_err(|e| CorpusError::io("<output>", e))?;
                 }
                 Event::InputEnd { .. } => {
                     if let Some(outputs) = current.take() {
@@ -270,13 +368,9 @@ pub fn clean(
             } else {
                 stats.records_out += 1;
                 stats.bytes_out += cleaned.output.len() as u64;
+                Outputs::write(current.as_mut(), stdout, &cleaned.output)
+                    .map_err(|e| CorpusError::io("<output>", e))?;
             }
-            let outputs = current.as_mut();
-            match outputs.and_then(|o| o.main.as_mut()) {
-                Some(file) => file.write_all(cleaned.output.as_bytes()),
-                None => stdout.write_all(cleaned.output.as_bytes()),
-            }
-            .map_err(|e| CorpusError::io("<output>", e))?;
             if let (Some(line), Some(sidecar)) = (cleaned.annotation, current.as_mut().and_then(|o| o.sidecar.as_mut()))
             {
                 sidecar.write_all(line.as_bytes()).map_err(|e| CorpusError::io("<annotations>", e))?;
@@ -288,14 +382,30 @@ pub fn clean(
     tally.finish(started)
 }
 
-fn open_outputs(options: &CleanOptions, input: &Input, compression: Compression) -> Result<Outputs, CorpusError> {
+/// A WARC record that holds no document, copied as read.
+fn passed_record(bytes: &[u8]) -> Cleaned {
+    let mut output = Vec::with_capacity(bytes.len() + TERMINATOR.len());
+    output.extend_from_slice(bytes);
+    output.extend_from_slice(TERMINATOR);
+    Cleaned { output, dropped: false, annotation: None }
+}
+
+fn open_outputs(
+    options: &CleanOptions,
+    input: &Input,
+    compression: Compression,
+    format: InputFormat,
+) -> Result<Outputs, CorpusError> {
     let Some((target, compression)) = target_for(options, input, compression) else {
-        return Ok(Outputs { main: None, sidecar: None });
+        return Ok(Outputs { main: None, sidecar: None, members: false });
     };
-    let main = Some(AtomicFile::create(&target, compression)?);
+    // WARC output is gzipped record by record, never as one stream.
+    let members =
+        compression == Compression::Gzip && format == InputFormat::Warc && warc_kind(options) == WarcOutput::Warc;
+    let main = Some(AtomicFile::create(&target, if members { Compression::None } else { compression })?);
     let sidecar =
         if options.annotate { Some(AtomicFile::create(&annotation_path(&target), Compression::None)?) } else { None };
-    Ok(Outputs { main, sidecar })
+    Ok(Outputs { main, sidecar, members })
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ mod scan;
 mod stats;
 
 pub use clean::{
-    annotation_path, claim_outputs, clean, stale_temps, Annotation, CleanOptions, CleanTarget, RemovedBlock,
+    annotation_path, claim_outputs, clean, stale_temps, Annotation, CleanOptions, CleanTarget, RemovedBlock, WarcOutput,
 };
 pub use rejects::{Reject, RejectWriter};
 pub use scan::{scan, ScanFormat};
@@ -77,20 +77,33 @@ impl Outcome {
     }
 }
 
-/// The place of a record for messages: `file:line`.
+/// The place of a record for messages: `file:line`, `file@offset` for a WARC record (its byte
+/// offset in the decompressed stream).
 pub fn source_of(rec: &RecordRef<'_>) -> String {
     match rec.format {
         InputFormat::Jsonl => format!("{}:{}", rec.input.display, rec.line),
+        InputFormat::Warc => format!("{}@{}", rec.input.display, rec.offset),
         _ => rec.input.display.clone(),
     }
 }
 
-/// Parses a record according to its input's format.
+/// Parses a record according to its input's format. A WARC record of a type that holds no
+/// document (see [`is_warc_non_document`]) is an error here.
 pub fn document<'a>(rec: &RecordRef<'a>, fields: &FieldNames) -> Result<Document<'a>, String> {
     match rec.format {
         InputFormat::Jsonl => parse_record(rec.bytes, fields, &source_of(rec)),
+        InputFormat::Warc => crate::corpus::warc::parse_document(rec.bytes, &source_of(rec))
+            .unwrap_or_else(|| Err("the WARC record is not a conversion record".into()))
+            .map_err(|reason| format!("WARC record at byte offset {}: {reason}", rec.offset)),
         _ => parse_text(rec.bytes, &rec.input.display),
     }
+}
+
+/// True for WARC records that hold no document: any type but `conversion` (a WET file's
+/// `warcinfo`, a WARC file's `request`, `response` and `metadata`; HTML is not extracted).
+pub fn is_warc_non_document(rec: &RecordRef<'_>) -> bool {
+    rec.format == InputFormat::Warc
+        && crate::corpus::warc::WarcRecord::parse(rec.bytes).is_ok_and(|record| !record.is_conversion())
 }
 
 /// True for JSONL lines that hold nothing (they are counted, not rejected).

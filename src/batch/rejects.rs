@@ -18,8 +18,11 @@ use std::path::Path;
 pub struct Reject {
     /// The input file.
     pub file: String,
-    /// 1-based line (1 for text documents).
+    /// 1-based line (1 for text documents; the record's number for WARC).
     pub line: u64,
+    /// Byte offset of a WARC record in the decompressed stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
     /// What is wrong.
     pub reason: String,
     /// The record's bytes, when they are valid UTF-8.
@@ -38,13 +41,19 @@ impl Reject {
             Ok(text) => (Some(text.to_string()), None),
             Err(_) => (None, Some(base64::engine::general_purpose::STANDARD.encode(raw))),
         };
-        Reject { file: file.to_string(), line, reason, raw, raw_base64 }
+        Reject { file: file.to_string(), line, reason, offset: None, raw, raw_base64 }
+    }
+
+    /// The same reject, placed at a WARC record's byte offset.
+    pub fn at_offset(mut self, offset: Option<u64>) -> Self {
+        self.offset = offset;
+        self
     }
 
     /// A reject without its bytes: an oversized record, whose bytes come separately (spilled)
     /// or not at all (no rejects file).
     pub fn oversized(file: &str, line: u64, reason: String) -> Self {
-        Reject { file: file.to_string(), line, reason, raw: None, raw_base64: None }
+        Reject { file: file.to_string(), line, reason, offset: None, raw: None, raw_base64: None }
     }
 
     /// The record's original bytes.

@@ -1,5 +1,7 @@
 //! `scan`: one output record per input document, in input order.
-use super::{document, is_blank, reject_or_fail, source_of, BatchOptions, Outcome, Reject, RejectWriter};
+use super::{
+    document, is_blank, is_warc_non_document, reject_or_fail, source_of, BatchOptions, Outcome, Reject, RejectWriter,
+};
 use crate::corpus::pipeline::{Event, Pipeline, RecordRef};
 use crate::corpus::Input;
 use crate::detector::{Detector, Finding};
@@ -22,6 +24,9 @@ pub enum ScanFormat {
 pub(crate) enum Work<T> {
     /// A blank JSONL line.
     Blank,
+    /// A WARC record that holds no document, with what the job makes of it (WARC output
+    /// copies it).
+    Passed(Option<T>),
     /// A processed document.
     Done {
         /// Job-specific output.
@@ -43,6 +48,7 @@ pub(crate) struct Tally {
     pub rejects: RejectWriter,
     on_error: super::OnError,
     records_in_input: u64,
+    passed_in_input: u64,
 }
 
 impl Tally {
@@ -52,6 +58,7 @@ impl Tally {
             rejects: RejectWriter::new(options.rejects.as_deref())?,
             on_error: options.on_error,
             records_in_input: 0,
+            passed_in_input: 0,
         })
     }
 
@@ -62,9 +69,16 @@ impl Tally {
             Event::InputStart { .. } => {
                 stats.files += 1;
                 self.records_in_input = 0;
+                self.passed_in_input = 0;
             }
             Event::InputEnd { input } => {
-                if self.records_in_input == 0 {
+                if self.records_in_input == 0 && self.passed_in_input > 0 {
+                    self.outcome.warnings.push(format!(
+                        "{}: no WET conversion records, only {} WARC records of other types \
+                         (HTML response records are not extracted)",
+                        inputs[input].display, self.passed_in_input
+                    ));
+                } else if self.records_in_input == 0 {
                     self.outcome.warnings.push(format!("{}: empty input, no records", inputs[input].display));
                 }
             }
@@ -80,7 +94,21 @@ impl Tally {
                 let reject = Reject::oversized(&inputs[input].display, line, reason);
                 reject_or_fail(self.on_error, &mut self.rejects, stats, reject, spill)?;
             }
+            Event::Damaged { input, line, offset, reason, bytes, spill } => {
+                stats.records_in += 1;
+                stats.bytes_in += bytes.len() as u64;
+                self.records_in_input += 1;
+                let display = &inputs[input].display;
+                let reason = format!("damaged WARC record at byte offset {offset}: {reason}");
+                self.outcome.input_errors.push(format!("{display}: {reason}; its bytes are rejected, reading went on"));
+                let reject = Reject::new(display, line, reason, &bytes).at_offset(Some(offset));
+                reject_or_fail(self.on_error, &mut self.rejects, stats, reject, spill)?;
+            }
             Event::Record { output: Work::Blank, .. } => stats.blank_lines += 1,
+            Event::Record { output: Work::Passed(_), .. } => {
+                stats.warc_non_documents += 1;
+                self.passed_in_input += 1;
+            }
             Event::Record { output: Work::Bad(reject), .. } => {
                 stats.records_in += 1;
                 stats.bytes_in += reject.len() as u64;
@@ -115,11 +143,28 @@ pub(crate) fn work<T>(
     rec: &RecordRef<'_>,
     render: impl FnOnce(&crate::corpus::Document<'_>, &[Finding]) -> T,
 ) -> Work<T> {
+    work_or_pass(detector, options, rec, render, |_| None)
+}
+
+/// [`work`], with `pass` making the job's output of a WARC record that holds no document.
+pub(crate) fn work_or_pass<T>(
+    detector: &Detector,
+    options: &BatchOptions,
+    rec: &RecordRef<'_>,
+    render: impl FnOnce(&crate::corpus::Document<'_>, &[Finding]) -> T,
+    pass: impl FnOnce(&RecordRef<'_>) -> Option<T>,
+) -> Work<T> {
     if is_blank(rec) {
         return Work::Blank;
     }
+    if is_warc_non_document(rec) {
+        return Work::Passed(pass(rec));
+    }
     match document(rec, &options.fields) {
-        Err(reason) => Work::Bad(Reject::new(&rec.input.display, rec.line, reason, rec.bytes)),
+        Err(reason) => {
+            let offset = (rec.format == crate::corpus::InputFormat::Warc).then_some(rec.offset);
+            Work::Bad(Reject::new(&rec.input.display, rec.line, reason, rec.bytes).at_offset(offset))
+        }
         Ok(doc) => {
             let findings = detector.findings(&doc.text);
             let output = render(&doc, &findings);
@@ -144,7 +189,8 @@ pub fn scan(
     pipeline.run(
         |rec| {
             work(detector, options, rec, |doc, findings| {
-                let record = ScanRecord::new(doc.id.clone(), source_of(rec), doc.text.len(), findings);
+                let url = doc.warc.and_then(|w| w.field("WARC-Target-URI")).map(|u| u.into_owned());
+                let record = ScanRecord::new(doc.id.clone(), source_of(rec), doc.text.len(), findings).with_url(url);
                 match format {
                     ScanFormat::Jsonl => {
                         let mut line = serde_json::to_string(&record).unwrap_or_default();

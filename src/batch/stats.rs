@@ -28,6 +28,10 @@ pub struct Stats {
     pub records_rejected: u64,
     /// Blank lines in JSONL inputs (not records).
     pub blank_lines: u64,
+    /// WARC records that hold no document (`warcinfo`, `request`, `response`, `metadata`…):
+    /// copied to WARC output, skipped otherwise; like blank lines, not counted in `records_in`.
+    #[serde(default)]
+    pub warc_non_documents: u64,
     /// Bytes of records read.
     pub bytes_in: u64,
     /// Bytes of records written.
@@ -108,6 +112,13 @@ impl Stats {
             self.records_rejected,
             if self.blank_lines > 0 { format!(" ({} blank lines skipped)", self.blank_lines) } else { String::new() }
         );
+        if self.warc_non_documents > 0 {
+            let _ = writeln!(
+                s,
+                "{} WARC records hold no document (warcinfo, request, response, metadata): not scanned",
+                self.warc_non_documents
+            );
+        }
         let _ = writeln!(
             s,
             "{} in, {} out, {:.2} s, {}/s",

@@ -268,7 +268,7 @@ impl RunArgs {
             say!("boilerguard: warning: {w}");
         }
         if !discovered.skipped.is_empty() {
-            say!("boilerguard: note: {} files in directories skipped (not .txt/.md/.jsonl/.ndjson; use --glob to include)", discovered.skipped.len());
+            say!("boilerguard: note: {} files in directories skipped (not .txt/.md/.jsonl/.ndjson/.warc/.wet; use --glob to include)", discovered.skipped.len());
         }
         if !self.quiet {
             super::stderr::text(&outcome.stats.render());

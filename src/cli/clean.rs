@@ -1,7 +1,7 @@
 //! `boilerguard clean`.
 use super::args::{DetectArgs, InputArgs, ReportArgs, RunArgs};
 use anyhow::Context;
-use boilerguard::batch::{claim_outputs, clean, stale_temps, CleanOptions, CleanTarget};
+use boilerguard::batch::{claim_outputs, clean, stale_temps, CleanOptions, CleanTarget, WarcOutput};
 use boilerguard::corpus::input::format_from_name;
 use boilerguard::ExitStatus;
 use clap::Args;
@@ -40,6 +40,10 @@ pub struct CleanArgs {
     /// run writes. Do not use it while another run writes to the same place.
     #[arg(long)]
     remove_stale_temp: bool,
+    /// What WARC/WET inputs become: `auto` is WARC for an output named `.warc`, `.wet`,
+    /// `.warc.gz`, `.warc.wet.gz`… and for a directory, JSONL otherwise and on standard output.
+    #[arg(long, value_enum, default_value_t = WarcOutput::Auto)]
+    warc_output: WarcOutput,
 }
 
 pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
@@ -76,6 +80,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
         keep_text: args.keep_text,
         drop_empty: args.drop_empty,
         resume: args.resume,
+        warc_output: args.warc_output,
     };
     let (mut batch, bar) = args.run.batch(args.input.fields(), &discovered.inputs);
     args.report.enable(&mut batch);

@@ -16,6 +16,8 @@ pub enum InputFormat {
     Text,
     /// One JSON object per line.
     Jsonl,
+    /// WARC records (Common Crawl WARC or WET); one document per `conversion` record.
+    Warc,
 }
 
 /// Compression of an input or output stream.
@@ -107,6 +109,7 @@ pub fn format_from_name(path: &Path) -> Option<InputFormat> {
     match ext {
         b"jsonl" | b"ndjson" => Some(InputFormat::Jsonl),
         b"txt" | b"text" | b"md" => Some(InputFormat::Text),
+        b"warc" | b"wet" => Some(InputFormat::Warc),
         _ => None,
     }
 }
@@ -233,6 +236,14 @@ pub fn open(
         }
     };
     let mut stream = stream;
+    // Content wins over the name, as magic bytes do for compression: a WARC version line at
+    // the start makes a text (or unknown) input WARC. JSONL stays JSONL.
+    if matches!(input.format, InputFormat::Auto | InputFormat::Text) {
+        let head = stream.fill_buf().map_err(|e| CorpusError::io(&path_for_errors, e))?;
+        if super::warc::is_warc(head) {
+            return Ok((stream, InputFormat::Warc, compression));
+        }
+    }
     let format = match input.format {
         InputFormat::Auto => {
             let head = stream.fill_buf().map_err(|e| CorpusError::io(&path_for_errors, e))?;
@@ -273,6 +284,10 @@ mod tests {
         assert_eq!(format_from_name(Path::new("x.NDJSON")), Some(InputFormat::Jsonl));
         assert_eq!(format_from_name(Path::new("x.txt.gz")), Some(InputFormat::Text));
         assert_eq!(format_from_name(Path::new("x.bin")), None);
+        let cc = "CC-MAIN-20240101-00000.warc.wet.gz";
+        for warc in [cc, "a.warc.gz", "a.warc", "a.wet", "a.WARC.ZST"] {
+            assert_eq!(format_from_name(Path::new(warc)), Some(InputFormat::Warc), "{warc}");
+        }
         assert_eq!(format_from_name(Path::new(".jsonl")), None);
         let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.jsonl");
         assert_eq!(format_from_name(Path::new(latin1)), Some(InputFormat::Jsonl));

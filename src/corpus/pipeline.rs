@@ -10,6 +10,7 @@
 //! Results do not depend on the thread count or the chunk size.
 use super::input::{open, Compression, Input, InputFormat};
 use super::lines::{LineReader, Record};
+use super::warc::{WarcItem, WarcReader};
 use crate::error::CorpusError;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -58,9 +59,11 @@ pub struct RecordRef<'a> {
     pub input_index: usize,
     /// Its layout.
     pub format: InputFormat,
-    /// 1-based line (1 for a text document).
+    /// 1-based line (1 for a text document; the record's number for WARC).
     pub line: u64,
-    /// Its bytes (without the line terminator).
+    /// Byte offset of a WARC record in the decompressed stream (0 for other formats).
+    pub offset: u64,
+    /// Its bytes (without the line terminator; header and block of a WARC record).
     pub bytes: &'a [u8],
 }
 
@@ -96,6 +99,22 @@ pub enum Event<O> {
         /// Its bytes, when the pipeline keeps oversized records.
         spill: Option<std::fs::File>,
     },
+    /// WARC bytes that do not frame a record (a lying `Content-Length`, a missing version
+    /// line): rejected whole; reading went on at the next record.
+    Damaged {
+        /// Index of the input.
+        input: usize,
+        /// The record's number in its input.
+        line: u64,
+        /// Byte offset where the damage starts, in the decompressed stream.
+        offset: u64,
+        /// What is wrong.
+        reason: String,
+        /// The damaged bytes (empty when spilled).
+        bytes: Vec<u8>,
+        /// The damaged bytes, when over the record size limit and kept.
+        spill: Option<std::fs::File>,
+    },
     /// An input could not be opened, or broke off (truncated or corrupt compression); every
     /// record before the damage was delivered.
     InputError {
@@ -113,8 +132,9 @@ pub enum Event<O> {
 
 enum Item {
     Start { input: usize, format: InputFormat, compression: Compression },
-    Record { input: usize, format: InputFormat, line: u64, range: Range<usize> },
+    Record { input: usize, format: InputFormat, line: u64, offset: u64, range: Range<usize> },
     Oversized { input: usize, line: u64, size: u64, spill: Option<std::fs::File> },
+    Damaged { input: usize, line: u64, offset: u64, reason: String, range: Range<usize>, spill: Option<std::fs::File> },
     Error { input: usize, error: CorpusError },
     End { input: usize },
 }
@@ -206,11 +226,12 @@ impl<'a> Pipeline<'a> {
             .par_iter()
             .with_min_len(4)
             .map(|item| match item {
-                Item::Record { input, format, line, range } => Some(process(&RecordRef {
+                Item::Record { input, format, line, offset, range } => Some(process(&RecordRef {
                     input: &self.inputs[*input],
                     input_index: *input,
                     format: *format,
                     line: *line,
+                    offset: *offset,
                     bytes: &chunk.buf[range.clone()],
                 })),
                 _ => None,
@@ -246,6 +267,9 @@ impl<'a> Pipeline<'a> {
             }
         };
         chunk.items.push(Item::Start { input: index, format, compression });
+        if format == InputFormat::Warc {
+            return self.read_warc(index, input, stream, compression, chunk, tx);
+        }
         let mut reader = LineReader::new(stream, self.options.max_record).keep_oversized(self.options.keep_oversized);
         loop {
             let start = chunk.buf.len();
@@ -269,7 +293,7 @@ impl<'a> Pipeline<'a> {
                         chunk.buf.drain(start..start + 3);
                     }
                     let range = start..chunk.buf.len();
-                    chunk.items.push(Item::Record { input: index, format, line: reader.line(), range });
+                    chunk.items.push(Item::Record { input: index, format, line: reader.line(), offset: 0, range });
                 }
                 Ok(Some(Record::Oversized { size, spill })) => {
                     chunk.items.push(Item::Oversized { input: index, line: reader.line(), size, spill })
@@ -282,6 +306,57 @@ impl<'a> Pipeline<'a> {
                     };
                     let error =
                         CorpusError::Other(format!("{}: {what} after line {}: {e}", input.display, reader.line()));
+                    chunk.items.push(Item::Error { input: index, error });
+                    break;
+                }
+            }
+            if chunk.buf.len() >= self.options.chunk_bytes || chunk.items.len() >= 65_536 {
+                tx.send(std::mem::take(chunk)).map_err(|_| ())?;
+            }
+        }
+        chunk.items.push(Item::End { input: index });
+        Ok(())
+    }
+
+    /// Reads one WARC input into chunks, one item per record. `Err` only when the receiver
+    /// is gone.
+    fn read_warc(
+        &self,
+        index: usize,
+        input: &Input,
+        stream: super::input::Stream,
+        compression: Compression,
+        chunk: &mut Chunk,
+        tx: &std::sync::mpsc::SyncSender<Chunk>,
+    ) -> Result<(), ()> {
+        let mut reader = WarcReader::new(stream, self.options.max_record).keep_oversized(self.options.keep_oversized);
+        loop {
+            let start = chunk.buf.len();
+            let line = reader.record() + 1;
+            match reader.next_into(&mut chunk.buf) {
+                Ok(None) => break,
+                Ok(Some(WarcItem::Record { offset })) => {
+                    let range = start..chunk.buf.len();
+                    chunk.items.push(Item::Record { input: index, format: InputFormat::Warc, line, offset, range });
+                }
+                Ok(Some(WarcItem::Oversized { size, spill, .. })) => {
+                    chunk.items.push(Item::Oversized { input: index, line, size, spill })
+                }
+                Ok(Some(WarcItem::Damaged { offset, reason, spill, .. })) => {
+                    let range = start..chunk.buf.len();
+                    chunk.items.push(Item::Damaged { input: index, line, offset, reason, range, spill });
+                }
+                Err(e) => {
+                    chunk.buf.truncate(start);
+                    let what = match compression {
+                        Compression::None => "read error",
+                        _ => "truncated or corrupt compressed stream",
+                    };
+                    let error = CorpusError::Other(format!(
+                        "{}: {what} in WARC record {line} at byte offset {} (decompressed): {e}",
+                        input.display,
+                        reader.offset()
+                    ));
                     chunk.items.push(Item::Error { input: index, error });
                     break;
                 }
@@ -333,15 +408,18 @@ impl<O> Reorder<O> {
         while let Some((chunk, outputs)) = self.waiting.remove(&self.sunk) {
             self.sunk += 1;
             for (item, output) in chunk.items.into_iter().zip(outputs) {
-                sink(to_event(item, output))?;
+                sink(to_event(item, output, &chunk.buf))?;
             }
         }
         Ok(())
     }
 }
 
-fn to_event<O>(item: Item, output: Option<O>) -> Event<O> {
+fn to_event<O>(item: Item, output: Option<O>, buf: &[u8]) -> Event<O> {
     match (item, output) {
+        (Item::Damaged { input, line, offset, reason, range, spill }, _) => {
+            Event::Damaged { input, line, offset, reason, bytes: buf[range].to_vec(), spill }
+        }
         (Item::Record { input, line, .. }, Some(output)) => Event::Record { input, line, output },
         (Item::Start { input, format, compression }, _) => Event::InputStart { input, format, compression },
         (Item::Oversized { input, line, size, spill }, _) => Event::Oversized { input, line, size, spill },

@@ -33,6 +33,8 @@ pub struct Document<'a> {
     pub text: Cow<'a, str>,
     /// For JSONL records: the line and where its text value sits.
     pub json: Option<JsonSplice<'a>>,
+    /// For WARC records: the record's header and block.
+    pub warc: Option<super::warc::WarcRecord<'a>>,
 }
 
 /// A JSONL line with the byte range of its text value.
@@ -67,7 +69,7 @@ pub fn utf8_error(bytes: &[u8], e: std::str::Utf8Error) -> String {
 /// Parses a text document (the whole file).
 pub fn parse_text<'a>(bytes: &'a [u8], id: &str) -> Result<Document<'a>, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| utf8_error(bytes, e))?;
-    Ok(Document { id: id.to_string(), text: Cow::Borrowed(text), json: None })
+    Ok(Document { id: id.to_string(), text: Cow::Borrowed(text), json: None, warc: None })
 }
 
 /// Parses one JSONL line. `fallback_id` is used when the id field is missing.
@@ -89,7 +91,8 @@ pub fn parse_record<'a>(bytes: &'a [u8], fields: &FieldNames, fallback_id: &str)
         Some(id) if id.get() != "null" => id.get().to_string(),
         _ => fallback_id.to_string(),
     };
-    Ok(Document { id, text, json: Some(JsonSplice { line, value: start..start + raw.get().len() }) })
+    let json = Some(JsonSplice { line, value: start..start + raw.get().len() });
+    Ok(Document { id, text, json, warc: None })
 }
 
 /// The contents of a JSON string literal the parser has already checked: borrowed as it

@@ -18,6 +18,7 @@
 //! that they can be rejected whole, and reading goes on with the next record. Records before
 //! and after the damage are kept.
 use super::lines::Destination;
+use super::record::{utf8_error, Document};
 use memchr::memmem;
 use std::borrow::Cow;
 use std::io::{self, BufRead};
@@ -426,6 +427,25 @@ impl<'a> WarcRecord<'a> {
         out.extend_from_slice(TERMINATOR);
         out
     }
+}
+
+/// The document of a `conversion` record: id = `WARC-Record-ID` (`fallback_id` when it has
+/// none), text = the block, which must be UTF-8. `None` for records of other types, which hold
+/// no document.
+pub fn parse_document<'a>(bytes: &'a [u8], fallback_id: &str) -> Option<Result<Document<'a>, String>> {
+    let record = match WarcRecord::parse(bytes) {
+        Ok(record) => record,
+        Err(reason) => return Some(Err(reason)),
+    };
+    if !record.is_conversion() {
+        return None;
+    }
+    let text = match std::str::from_utf8(record.block) {
+        Ok(text) => text,
+        Err(e) => return Some(Err(format!("the block is not UTF-8: {}", utf8_error(record.block, e)))),
+    };
+    let id = record.field("WARC-Record-ID").map_or_else(|| fallback_id.to_string(), Cow::into_owned);
+    Some(Ok(Document { id, text: Cow::Borrowed(text), json: None, warc: Some(record) }))
 }
 
 /// The WARC headers a cleaned record keeps when written as JSONL.

@@ -16,8 +16,11 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct ScanRecord {
     /// The record id (JSONL id field) or the file path (text file).
     pub id: String,
-    /// `file:line` for JSONL, the path for text.
+    /// `file:line` for JSONL, `file@offset` for WARC, the path for text.
     pub source: String,
+    /// The page's URL, for WARC records (`WARC-Target-URI`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// Distinct categories found, sorted by name.
     pub categories: Vec<Category>,
     /// Bytes of text not in boilerplate blocks.
@@ -59,6 +62,7 @@ impl ScanRecord {
         ScanRecord {
             id,
             source,
+            url: None,
             categories,
             body_bytes: text_len - boilerplate_bytes,
             boilerplate_bytes,
@@ -73,5 +77,11 @@ impl ScanRecord {
                 })
                 .collect(),
         }
+    }
+
+    /// The same record with the page's URL (WARC records).
+    pub fn with_url(mut self, url: Option<String>) -> Self {
+        self.url = url;
+        self
     }
 }

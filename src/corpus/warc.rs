@@ -406,27 +406,72 @@ impl<'a> WarcRecord<'a> {
         out
     }
 
-    /// The record with `block` in place of its own: every header byte kept but the
-    /// `Content-Length` value, which becomes the new block's length.
+    /// The record with `block` in place of its own: every header byte kept but the values of
+    /// `Content-Length` and of SHA-1 `WARC-Block-Digest` and `WARC-Payload-Digest` (for a
+    /// `conversion` record the payload is the block), which are computed for the new block so
+    /// that the record stays valid. A digest in another algorithm is left as it was.
     pub fn with_block(&self, block: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.header.len() + block.len() + 16);
+        let mut sha1 = None;
         for line in self.header.split_inclusive(|&b| b == b'\n') {
-            let is_length =
-                memchr::memchr(b':', line).is_some_and(|colon| line[..colon].eq_ignore_ascii_case(b"content-length"));
-            if is_length {
-                let colon = memchr::memchr(b':', line).unwrap_or(0);
-                let ending: &[u8] = if line.ends_with(b"\r\n") { b"\r\n" } else { b"\n" };
-                out.extend_from_slice(&line[..=colon]);
-                out.extend_from_slice(format!(" {}", block.len()).as_bytes());
-                out.extend_from_slice(ending);
-            } else {
+            let ending: &[u8] = if line.ends_with(b"\r\n") { b"\r\n" } else { b"\n" };
+            let Some(colon) = memchr::memchr(b':', line) else {
                 out.extend_from_slice(line);
+                continue;
+            };
+            let (name, value) = (&line[..colon], line[colon + 1..].trim_ascii());
+            let new_value = if name.eq_ignore_ascii_case(b"content-length") {
+                Some(block.len().to_string())
+            } else if name.eq_ignore_ascii_case(b"warc-block-digest") || name.eq_ignore_ascii_case(b"warc-payload-digest")
+            {
+                let digest = sha1.get_or_insert_with(|| sha1_smol::Sha1::from(block).digest().bytes());
+                sha1_value(value, digest)
+            } else {
+                None
+            };
+            match new_value {
+                Some(new_value) => {
+                    out.extend_from_slice(&line[..=colon]);
+                    out.push(b' ');
+                    out.extend_from_slice(new_value.as_bytes());
+                    out.extend_from_slice(ending);
+                }
+                None => out.extend_from_slice(line),
             }
         }
         out.extend_from_slice(block);
         out.extend_from_slice(TERMINATOR);
         out
     }
+}
+
+/// A SHA-1 digest value in the spelling of `old` (`sha1:` + base32, as Common Crawl and warcio
+/// write it, or + hex); `None` when `old` is not SHA-1.
+fn sha1_value(old: &[u8], digest: &[u8; 20]) -> Option<String> {
+    let colon = memchr::memchr(b':', old)?;
+    let (label, encoded) = (&old[..colon], &old[colon + 1..]);
+    if !label.eq_ignore_ascii_case(b"sha1") {
+        return None;
+    }
+    let label = String::from_utf8_lossy(label);
+    if encoded.len() == 40 && encoded.iter().all(u8::is_ascii_hexdigit) {
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        return Some(format!("{label}:{hex}"));
+    }
+    Some(format!("{label}:{}", base32(digest)))
+}
+
+/// RFC 4648 base32 of 20 bytes: exactly 32 characters, no padding.
+fn base32(bytes: &[u8; 20]) -> String {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut out = String::with_capacity(32);
+    for group in bytes.chunks(5) {
+        let bits = group.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        for i in (0..8).rev() {
+            out.push(char::from(ALPHABET[((bits >> (i * 5)) & 31) as usize]));
+        }
+    }
+    out
 }
 
 /// The document of a `conversion` record: id = `WARC-Record-ID` (`fallback_id` when it has
@@ -592,6 +637,29 @@ mod tests {
         let rec = WarcRecord::parse(&buf).unwrap();
         let out = String::from_utf8(rec.with_block(b"body\n")).unwrap();
         assert_eq!(out, record("conversion", "body\n"));
+    }
+
+    #[test]
+    fn with_block_recomputes_sha1_digests_in_their_spelling() {
+        let header = "WARC/1.0\r\nWARC-Block-Digest: sha1:OLDOLD\r\n\
+                      WARC-Payload-Digest: sha1:0000000000000000000000000000000000000000\r\n\
+                      X-Digest: md5:keep\r\nContent-Length: 16\r\n\r\n";
+        let bytes = format!("{header}body\nDONATE NOW\n");
+        let out = String::from_utf8(WarcRecord::parse(bytes.as_bytes()).unwrap().with_block(b"body\n")).unwrap();
+        let sha = sha1_smol::Sha1::from(b"body\n").digest().bytes();
+        let hex: String = sha.iter().map(|b| format!("{b:02x}")).collect();
+        assert!(out.contains(&format!("WARC-Block-Digest: sha1:{}\r\n", base32(&sha))), "{out}");
+        assert!(out.contains(&format!("WARC-Payload-Digest: sha1:{hex}\r\n")), "{out}");
+        assert!(out.ends_with("X-Digest: md5:keep\r\nContent-Length: 5\r\n\r\nbody\n\r\n\r\n"), "{out}");
+    }
+
+    #[test]
+    fn base32_follows_rfc_4648() {
+        // RFC 4648's vector: "fooba" is MZXW6YTB.
+        let mut bytes = [0u8; 20];
+        bytes[..5].copy_from_slice(b"fooba");
+        assert!(base32(&bytes).starts_with("MZXW6YTB"), "{}", base32(&bytes));
+        assert_eq!(base32(&[0xff; 20]), "7".repeat(32));
     }
 
     #[test]

@@ -422,7 +422,8 @@ impl<'a> WarcRecord<'a> {
             let (name, value) = (&line[..colon], line[colon + 1..].trim_ascii());
             let new_value = if name.eq_ignore_ascii_case(b"content-length") {
                 Some(block.len().to_string())
-            } else if name.eq_ignore_ascii_case(b"warc-block-digest") || name.eq_ignore_ascii_case(b"warc-payload-digest")
+            } else if name.eq_ignore_ascii_case(b"warc-block-digest")
+                || name.eq_ignore_ascii_case(b"warc-payload-digest")
             {
                 let digest = sha1.get_or_insert_with(|| sha1_smol::Sha1::from(block).digest().bytes());
                 sha1_value(value, digest)

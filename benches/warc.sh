@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Speed of WET input against JSONL of the same text (issue 18): the release binary's scan -j2.
+#
+#   benches/warc.sh [MB]        # default 150; ROUNDS=5 benches/warc.sh for more rounds
+#
+# Builds a JSONL corpus of real article text with ../shared/bench/make_corpus.py, then writes
+# the same documents as a Common Crawl-like WET file (a warcinfo record, then one conversion
+# record per document with WARC-Record-ID, WARC-Target-URI, WARC-Date, language, digests), both
+# uncompressed and gzipped one member per record as Common Crawl does; the JSONL is gzipped too.
+# Times (file in page cache; medians over interleaved rounds, ratios taken within each round)
+# scan -j2 on each, and prints the ratios WET / JSONL (target <= 1.3 for the same compression).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MB=${1:-150}
+OUT=${BENCH_DIR:-bench-out}
+mkdir -p "$OUT"
+
+cargo build --release --quiet
+BG=target/release/boilerguard
+CORPUS="$OUT/corpus-${MB}mb.jsonl"
+WET="$OUT/corpus-${MB}mb.warc.wet"
+[ -s "$CORPUS" ] || python3 ../shared/bench/make_corpus.py --mb "$MB" --out "$CORPUS"
+[ -s "$CORPUS.gz" ] || gzip -k -6 -c "$CORPUS" > "$CORPUS.gz"
+if [ ! -s "$WET.gz" ]; then
+  python3 - "$CORPUS" "$WET" <<'PY'
+import base64, gzip, hashlib, json, sys, uuid
+src, out = sys.argv[1], sys.argv[2]
+def record(headers, block):
+    head = "WARC/1.0\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers) + f"Content-Length: {len(block)}\r\n\r\n"
+    return head.encode() + block + b"\r\n\r\n"
+with open(src, encoding="utf-8") as f, open(out, "wb") as plain, open(out + ".gz", "wb") as packed:
+    def write(rec):
+        plain.write(rec)
+        packed.write(gzip.compress(rec, 6))
+    write(record([("WARC-Type", "warcinfo"), ("WARC-Record-ID", f"<urn:uuid:{uuid.uuid4()}>"),
+                  ("Content-Type", "application/warc-fields")], b"software: benches/warc.sh\r\n"))
+    for n, line in enumerate(f):
+        doc = json.loads(line)
+        block = doc["text"].encode("utf-8")
+        digest = "sha1:" + base64.b32encode(hashlib.sha1(block).digest()).decode()
+        write(record([("WARC-Type", "conversion"), ("WARC-Target-URI", doc.get("url") or ""),
+                      ("WARC-Date", "2024-01-01T00:00:00Z"), ("WARC-Record-ID", f"<urn:uuid:{uuid.UUID(int=n)}>"),
+                      ("WARC-Refers-To", f"<urn:uuid:{uuid.UUID(int=n + (1 << 64))}>"),
+                      ("WARC-Block-Digest", digest), ("Content-Type", "text/plain"),
+                      ("WARC-Identified-Content-Language", doc.get("lang") or "")], block))
+PY
+fi
+cat "$CORPUS" "$CORPUS.gz" "$WET" "$WET.gz" > /dev/null   # page cache
+
+ROUNDS=${ROUNDS:-3}
+seconds() { # command... -> wall-clock seconds
+  local s e
+  s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N)
+  echo "$e - $s" | bc -l
+}
+TIMES="$OUT/warc-times.tsv"
+: > "$TIMES"
+echo "JSONL $(du -m "$CORPUS" | cut -f1) MB, WET $(du -m "$WET" | cut -f1) MB ($(du -m "$WET.gz" | cut -f1) MB gzipped), $(nproc) cores, $ROUNDS rounds"
+for round in $(seq "$ROUNDS"); do
+  printf '%s\tjsonl\t%s\n' "$round" "$(seconds "$BG" scan -j2 --quiet "$CORPUS")" >> "$TIMES"
+  printf '%s\twet\t%s\n' "$round" "$(seconds "$BG" scan -j2 --quiet "$WET")" >> "$TIMES"
+  printf '%s\tjsonl.gz\t%s\n' "$round" "$(seconds "$BG" scan -j2 --quiet "$CORPUS.gz")" >> "$TIMES"
+  printf '%s\twet.gz\t%s\n' "$round" "$(seconds "$BG" scan -j2 --quiet "$WET.gz")" >> "$TIMES"
+done
+
+python3 - "$TIMES" "$(stat -c %s "$CORPUS")" <<'PY'
+import statistics, sys
+times, size = sys.argv[1], float(sys.argv[2])
+runs = {}
+for line in open(times):
+    r, what, t = line.split()
+    runs.setdefault(what, {})[int(r)] = float(t)
+for key in ["jsonl", "wet", "jsonl.gz", "wet.gz"]:
+    t = statistics.median(runs[key].values())
+    rounds = " ".join(f"{runs[key][r]:.2f}" for r in sorted(runs[key]))
+    print(f"scan -j2 {key:10} {t:8.2f} s {size / 1e6 / t:8.1f} MB of JSONL-equivalent/s   (rounds: {rounds})")
+print()
+for a, b in [("wet", "jsonl"), ("wet.gz", "jsonl.gz")]:
+    per_round = [runs[a][r] / runs[b][r] for r in sorted(runs[a])]
+    print(f"{a} / {b:9} = {statistics.median(per_round):.2f} (target <= 1.3; rounds: {' '.join(f'{x:.2f}' for x in per_round)})")
+PY

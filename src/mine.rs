@@ -301,6 +301,7 @@ fn page_of(rec: &RecordRef<'_>, batch: &BatchOptions, options: &MineOptions) -> 
     };
     // Plain text files have no URL: the folder they sit in stands for the site.
     let site = field(&options.site_field)
+        .or_else(|| Some(doc.warc.as_ref()?.field("WARC-Target-URI")?.into_owned()))
         .and_then(|u| host(&u))
         .or_else(|| rec.input.path.as_ref()?.parent()?.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "unknown".into());
@@ -333,7 +334,7 @@ pub fn mine(
     let mut mined = Mined::default();
     Pipeline::new(inputs, batch.pipeline.clone()).with_progress(batch.progress.clone()).run(
         |rec| {
-            if crate::batch::is_blank(rec) {
+            if crate::batch::is_blank(rec) || crate::batch::is_warc_non_document(rec) {
                 return None;
             }
             Some(page_of(rec, batch, options).map_err(|reason| format!("{}: {reason}", crate::batch::source_of(rec))))
@@ -349,6 +350,9 @@ pub fn mine(
                     .rejected
                     .push(format!("{}:{line}: record of {size} bytes over the limit", inputs[input].display)),
                 Event::InputError { error, .. } => mined.input_errors.push(error.to_string()),
+                Event::Damaged { input, offset, reason, .. } => {
+                    mined.rejected.push(format!("{}@{offset}: damaged WARC record: {reason}", inputs[input].display))
+                }
                 _ => {}
             }
             Ok(())

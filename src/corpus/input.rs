@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InputFormat {
-    /// From the file name (`.jsonl`, `.ndjson` → JSONL, anything else → text); for standard
-    /// input, JSONL when the first non-blank byte is `{`.
+    /// From the file name (`.jsonl`, `.ndjson` → JSONL, `.warc`, `.wet` → WARC, anything else
+    /// → text); for standard input, JSONL when the first non-blank byte is `{`. Whatever the
+    /// name, a stream that starts with a WARC version line is WARC, unless it is JSONL by its
+    /// name or by `--input-format`.
     Auto,
     /// The whole file is one document.
     Text,

@@ -1,7 +1,9 @@
-//! Reading and writing corpora: files, directories, JSONL, gzip and zstd, standard input.
+//! Reading and writing corpora: files, directories, JSONL, Common Crawl WARC/WET, gzip and
+//! zstd, standard input.
 //!
 //! The batch pipeline is: [`input`] finds and opens the inputs; [`lines`] cuts their
-//! decompressed bytes into records without ever holding more than one oversized record;
+//! decompressed bytes into records without ever holding more than one oversized record
+//! ([`warc`] cuts WARC records by their `Content-Length` instead);
 //! [`pipeline`] ships chunks of records from one reader thread to a rayon pool and hands the
 //! results back in input order; [`record`] turns a raw record into a document (and back, for
 //! JSONL, splicing only the text value so every other byte of the line is kept); [`output`]

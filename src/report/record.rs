@@ -1,14 +1,14 @@
 //! The output record of `scan --format jsonl` (DESIGN.md, "Output record").
 //!
-//! Schema version 1. Offsets are bytes into the document's original UTF-8 text, half-open;
+//! Schema version 2. Offsets are bytes into the document's original UTF-8 text, half-open;
 //! `blocks` lists non-body blocks only. A change to these fields bumps
 //! [`SCHEMA_VERSION`] and is documented in the README.
 use crate::category::Category;
 use crate::detector::Finding;
 use serde::{Deserialize, Serialize};
 
-/// Version of the record schema.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the record schema (2: `url`, present for WARC records).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One document's scan result.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -671,4 +671,57 @@ mod tests {
         assert!(!is_warc(b"{\"text\":\"WARC/1.0\"}"));
         assert!(!is_warc(b"WARC/1.0"));
     }
+
+    /// A piece of a generated stream: a record (its Content-Length off by `delta`), junk, or
+    /// blank lines.
+    fn piece() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let block = proptest::collection::vec(prop_oneof![any::<u8>(), Just(b'\r'), Just(b'\n'), Just(b'W')], 0..60);
+        prop_oneof![
+            4 => (block.clone(), prop_oneof![4 => Just(0i64), 1 => -5i64..5]).prop_map(|(block, delta)| {
+                let length = (block.len() as i64 + delta).max(0);
+                let mut out = format!("WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: {length}\r\n\r\n").into_bytes();
+                out.extend_from_slice(&block);
+                out.extend_from_slice(TERMINATOR);
+                out
+            }),
+            1 => block,
+            1 => Just(b"\r\n".to_vec()),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Whatever the stream, every byte ends in exactly one item — a record (then followed by
+        /// its terminator), an oversized or a damaged record — or is a blank line between
+        /// records; items come in stream order and never panic.
+        #[test]
+        fn every_byte_is_accounted_for(pieces in proptest::collection::vec(piece(), 0..8), max in 20usize..200) {
+            let data: Vec<u8> = pieces.concat();
+            let mut reader = WarcReader::new(std::io::BufReader::with_capacity(5, &data[..]), max);
+            let mut at = 0usize;
+            loop {
+                let mut buf = Vec::new();
+                let Some(item) = reader.next_into(&mut buf).expect("no I/O error on a slice") else { break };
+                let (offset, len, terminated) = match item {
+                    WarcItem::Record { offset } => (offset as usize, buf.len(), true),
+                    WarcItem::Oversized { offset, size, .. } => (offset as usize, size as usize, true),
+                    WarcItem::Damaged { offset, size, .. } => {
+                        proptest::prop_assert!(buf.is_empty() || buf.len() == size as usize);
+                        (offset as usize, size as usize, false)
+                    }
+                };
+                proptest::prop_assert!(offset >= at, "items in stream order");
+                proptest::prop_assert!(data[at..offset].iter().all(|&b| b == b'\r' || b == b'\n'), "only blank lines skipped");
+                if !buf.is_empty() {
+                    proptest::prop_assert_eq!(&data[offset..offset + len], &buf[..]);
+                }
+                at = offset + len;
+                if terminated {
+                    proptest::prop_assert_eq!(&data[at..at + 4], TERMINATOR);
+                    at += 4;
+                }
+            }
+            proptest::prop_assert!(data[at..].iter().all(|&b| b == b'\r' || b == b'\n'), "the rest is blank");
+        }
+    }
 }

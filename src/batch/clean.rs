@@ -211,7 +211,7 @@ impl Outputs {
     }
 }
 
-/// What the WARC records of `input` are cleaned into: [`WarcOutput::Jsonl`] or
+/// What WARC records are cleaned into under `options`: [`WarcOutput::Jsonl`] or
 /// [`WarcOutput::Warc`].
 fn warc_kind(options: &CleanOptions) -> WarcOutput {
     match (options.warc_output, &options.target) {

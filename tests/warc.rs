@@ -396,6 +396,7 @@ fn response_records_are_not_documents_but_are_copied_to_warc_output() {
     assert!(out.status.success(), "{stderr}");
     assert!(out.stdout.is_empty(), "HTML is not extracted");
     assert!(stderr.contains("no WET conversion records") && stderr.contains("HTML response records are not extracted"));
+    assert!(stderr.contains("7 WARC records hold no document"), "the summary counts them: {stderr}");
     let records = fx.records("html.warc.gz");
     let stats = stats(&stats_path);
     assert_eq!((stats.records_in, stats.warc_non_documents), (0, records.len() as u64));

@@ -413,6 +413,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn warc_output_follows_the_flag_then_the_output_name() {
+        let cases = [
+            (WarcOutput::Auto, CleanTarget::Stdout, WarcOutput::Jsonl),
+            (WarcOutput::Auto, CleanTarget::File("o/CC-1.warc.wet.gz".into()), WarcOutput::Warc),
+            (WarcOutput::Auto, CleanTarget::File("o/x.WARC".into()), WarcOutput::Warc),
+            (WarcOutput::Auto, CleanTarget::File("o/x.jsonl.zst".into()), WarcOutput::Jsonl),
+            (WarcOutput::Auto, CleanTarget::File("o/x".into()), WarcOutput::Jsonl),
+            (WarcOutput::Auto, CleanTarget::Dir("o".into()), WarcOutput::Warc),
+            (WarcOutput::Jsonl, CleanTarget::File("o/x.warc.gz".into()), WarcOutput::Jsonl),
+            (WarcOutput::Warc, CleanTarget::Stdout, WarcOutput::Warc),
+        ];
+        for (flag, target, expected) in cases {
+            let options = CleanOptions { target: target.clone(), warc_output: flag, ..CleanOptions::default() };
+            assert_eq!(warc_kind(&options), expected, "{flag:?} {target:?}");
+        }
+    }
+
+    #[test]
+    fn jsonl_names_of_warc_inputs_keep_their_compression() {
+        for (input, expected) in [
+            ("a/CC-MAIN-1.warc.wet.gz", "a/CC-MAIN-1.jsonl.gz"),
+            ("b.warc.gz", "b.jsonl.gz"),
+            ("c.WET", "c.jsonl"),
+            ("d.warc.zst", "d.jsonl.zst"),
+            (".warc", ".warc.jsonl"),
+        ] {
+            assert_eq!(jsonl_name(Path::new(input)), Path::new(expected), "{input}");
+        }
+    }
+
+    #[test]
     fn restore_puts_removed_spans_back() {
         let original = "a\nDONATE\nb\nSHARE\n";
         let findings = vec![

@@ -7,10 +7,12 @@
 //! decoder, so this module sees the decompressed stream, and offsets in messages are byte
 //! offsets in that decompressed stream.
 //!
-//! The parser is our own rather than the `warc` crate: that crate keeps a record's headers in
-//! a `HashMap`, which loses their order and spelling, and `clean` must write WET back with
-//! byte-identical headers; it also gives no record offsets for error messages and stops at a
-//! framing error. Here the header bytes are kept as read, only `Content-Length` is rewritten.
+//! The parser is our own (on flate2 for the gzip members) rather than the `warc` crate: that
+//! crate keeps a record's headers in a `HashMap`, which loses their order and spelling, and
+//! `clean` must write WET back with byte-identical headers. The format is small enough that a
+//! reader of our own, with the record offsets and the recovery after damage we need, is less
+//! code than working around one. Here the header bytes are kept as read; only
+//! `Content-Length` and SHA-1 digests are rewritten when a block changes.
 //!
 //! A record whose framing is broken (no version line, no or bad `Content-Length`, a block that
 //! ends before its `Content-Length` or is not followed by `\r\n\r\n`) is *damaged*: its bytes,

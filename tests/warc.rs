@@ -422,3 +422,14 @@ fn clean_output_is_the_same_for_any_thread_count_and_chunk_size() {
     }
     assert_eq!(outputs[0], outputs[1]);
 }
+
+#[test]
+fn the_html_report_groups_wet_pages_by_site_and_identified_language() {
+    let Some(fx) = fixtures("the_html_report_groups_wet_pages_by_site_and_identified_language") else { return };
+    let report = fx.path("report.html");
+    let out = run("scan", &["--quiet", "--report"], &[&report, &fx.path("wet.warc.wet.gz")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = std::fs::read_to_string(&report).expect("report");
+    assert!(html.contains("example.org"), "the site of WARC-Target-URI");
+    assert!(html.contains("lang-eng-docs"), "the identified language");
+}

@@ -168,8 +168,13 @@ pub(crate) fn work_or_pass<T>(
         Ok(doc) => {
             let findings = detector.findings(&doc.text);
             let output = render(&doc, &findings);
-            let facts =
-                options.report.then(|| DocFacts::new(&doc.id, doc.json.as_ref().map(|j| j.line), &doc.text, &findings));
+            let facts = options.report.then(|| {
+                let facts = DocFacts::new(&doc.id, doc.json.as_ref().map(|j| j.line), &doc.text, &findings);
+                match &doc.warc {
+                    Some(record) => facts.with_warc(record),
+                    None => facts,
+                }
+            });
             Work::Done { output, findings, bytes: rec.bytes.len(), facts }
         }
     }

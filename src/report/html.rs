@@ -141,6 +141,21 @@ impl DocFacts {
             samples,
         }
     }
+
+    /// The same facts grouped by a WARC record's headers: the site of its `WARC-Target-URI`,
+    /// the first language of Common Crawl's `WARC-Identified-Content-Language` (ISO 639-3).
+    pub fn with_warc(mut self, record: &crate::corpus::warc::WarcRecord<'_>) -> Self {
+        if let Some(site) = record.field("WARC-Target-URI").as_deref().and_then(crate::mine::host) {
+            self.site = site.chars().take(100).collect();
+        }
+        let language = record.field("WARC-Identified-Content-Language");
+        if let Some(first) = language.as_deref().and_then(|l| l.split(',').next()).map(str::trim) {
+            if !first.is_empty() {
+                self.lang = first.to_ascii_lowercase().chars().take(16).collect();
+            }
+        }
+        self
+    }
 }
 
 fn sample_of(id: &str, text: &str, f: &Finding) -> Sample {
@@ -725,6 +740,18 @@ mod tests {
         assert_eq!((odd.lang.as_str(), odd.site.as_str()), (UNDETERMINED, NO_SITE));
         let plain = DocFacts::new("c", None, text, &[]);
         assert_eq!((plain.lang.as_str(), plain.boilerplate_bytes), (UNDETERMINED, 0));
+    }
+
+    #[test]
+    fn facts_of_warc_records_group_by_target_uri_and_identified_language() {
+        let bytes = b"WARC/1.0\r\nWARC-Target-URI: https://www.Example.org/a\r\n\
+                      WARC-Identified-Content-Language: deu,eng\r\nContent-Length: 4\r\n\r\nBody";
+        let record = crate::corpus::warc::WarcRecord::parse(bytes).unwrap();
+        let facts = DocFacts::new("w", None, "Body", &[]).with_warc(&record);
+        assert_eq!((facts.lang.as_str(), facts.site.as_str()), ("deu", "example.org"));
+        let bare = crate::corpus::warc::WarcRecord::parse(b"WARC/1.0\r\nContent-Length: 0\r\n\r\n").unwrap();
+        let facts = DocFacts::new("w", None, "", &[]).with_warc(&bare);
+        assert_eq!((facts.lang.as_str(), facts.site.as_str()), (UNDETERMINED, NO_SITE));
     }
 
     #[test]

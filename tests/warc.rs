@@ -432,4 +432,5 @@ fn the_html_report_groups_wet_pages_by_site_and_identified_language() {
     let html = std::fs::read_to_string(&report).expect("report");
     assert!(html.contains("example.org"), "the site of WARC-Target-URI");
     assert!(html.contains("lang-eng-docs"), "the identified language");
+    assert!(html.contains(r#"id="warc_non_documents" data-value="1""#), "the warcinfo record is counted");
 }

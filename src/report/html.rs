@@ -301,12 +301,13 @@ impl ReportData {
             if stats.balanced() { "ok" } else { "bad" },
         );
         let boilerplate: u64 = stats.bytes_in_category.values().sum();
-        let rows: [(&str, &str, u64); 11] = [
+        let rows: [(&str, &str, u64); 12] = [
             ("records_in", "Records in", stats.records_in),
             ("records_out", "Records out", stats.records_out),
             ("records_dropped", "Records dropped", stats.records_dropped),
             ("records_rejected", "Records rejected", stats.records_rejected),
             ("blank_lines", "Blank lines skipped", stats.blank_lines),
+            ("warc_non_documents", "WARC records without a document", stats.warc_non_documents),
             ("files", "Files", stats.files),
             ("files_failed", "Files failed", stats.files_failed),
             ("files_resumed", "Files resumed", stats.files_resumed),

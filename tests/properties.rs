@@ -110,7 +110,7 @@ proptest! {
             let mut scanned = Vec::new();
             let outcome = scan(detector(), &inputs, &options, ScanFormat::Jsonl, &mut scanned).expect("scan");
             let mut cleaned = Vec::new();
-            let clean_options = CleanOptions { target: CleanTarget::Stdout, annotate: false, keep_text: false, drop_empty: false, resume: false };
+            let clean_options = CleanOptions { target: CleanTarget::Stdout, annotate: false, keep_text: false, drop_empty: false, resume: false, annotate_column: false, row_group_size: None };
             clean(detector(), &inputs, &options, &clean_options, &mut cleaned).expect("clean");
             prop_assert!(outcome.stats.balanced());
             Ok((scanned, cleaned))

@@ -28,6 +28,9 @@ pub struct Stats {
     pub records_rejected: u64,
     /// Blank lines in JSONL inputs (not records).
     pub blank_lines: u64,
+    /// Parquet rows whose text is null: passed through as null (counted in and out).
+    #[serde(default)]
+    pub null_texts: u64,
     /// Bytes of records read.
     pub bytes_in: u64,
     /// Bytes of records written.
@@ -108,6 +111,9 @@ impl Stats {
             self.records_rejected,
             if self.blank_lines > 0 { format!(" ({} blank lines skipped)", self.blank_lines) } else { String::new() }
         );
+        if self.null_texts > 0 {
+            let _ = writeln!(s, "{} records with a null text passed through", self.null_texts);
+        }
         let _ = writeln!(
             s,
             "{} in, {} out, {:.2} s, {}/s",

@@ -167,7 +167,11 @@ struct Outputs {
     sidecar: Option<AtomicFile>,
 }
 
-pub(crate) fn target_for(options: &CleanOptions, input: &Input, compression: Compression) -> Option<(PathBuf, Compression)> {
+pub(crate) fn target_for(
+    options: &CleanOptions,
+    input: &Input,
+    compression: Compression,
+) -> Option<(PathBuf, Compression)> {
     match &options.target {
         CleanTarget::Stdout => None,
         CleanTarget::File(path) => Some((path.clone(), Compression::from_name(path))),

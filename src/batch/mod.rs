@@ -9,11 +9,11 @@ mod rejects;
 mod scan;
 mod stats;
 
-#[cfg(feature = "parquet")]
-pub use parquet::{annotation_field, ANNOTATION_COLUMN};
 pub use clean::{
     annotation_path, claim_outputs, clean, stale_temps, Annotation, CleanOptions, CleanTarget, RemovedBlock,
 };
+#[cfg(feature = "parquet")]
+pub use parquet::{annotation_field, ANNOTATION_COLUMN};
 pub use rejects::{Reject, RejectWriter};
 pub use scan::{scan, ScanFormat};
 pub(crate) use scan::{work, Tally, Work};
@@ -21,9 +21,9 @@ pub use stats::Stats;
 
 use crate::corpus::pipeline::{Progress, RecordRef};
 use crate::corpus::record::{parse_record, parse_text, Document};
+use crate::corpus::Input;
 use crate::corpus::{FieldNames, InputFormat, PipelineOptions};
 use crate::error::CorpusError;
-use crate::corpus::Input;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -150,8 +150,11 @@ mod tests {
     #[cfg(feature = "parquet")]
     fn parquet_files_are_segments_of_their_own_in_input_order() {
         use InputFormat::{Jsonl, Parquet, Text};
-        let inputs: Vec<Input> =
-            [Jsonl, Text, Parquet, Parquet, Jsonl].iter().enumerate().map(|(i, f)| input(&format!("{i}"), *f)).collect();
+        let inputs: Vec<Input> = [Jsonl, Text, Parquet, Parquet, Jsonl]
+            .iter()
+            .enumerate()
+            .map(|(i, f)| input(&format!("{i}"), *f))
+            .collect();
         assert_eq!(segments(&inputs), vec![(0..2, false), (2..3, true), (3..4, true), (4..5, false)]);
     }
 }

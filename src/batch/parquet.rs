@@ -18,8 +18,8 @@ use crate::detector::{remove_findings, Detector, Finding};
 use crate::error::CorpusError;
 use crate::report::html::DocFacts;
 use crate::report::record::{round_score, ScanRecord};
-use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, ListArray, RecordBatch, StringArray, StructArray};
 use arrow_array::UInt64Array;
+use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, ListArray, RecordBatch, StringArray, StructArray};
 use arrow_buffer::OffsetBuffer;
 use arrow_schema::{DataType, Field, Fields};
 use parquet::arrow::ArrowWriter;
@@ -137,7 +137,8 @@ pub(crate) fn scan_file(
     let progress = options.progress.as_deref().map(|p| p as &(dyn Fn(u64) + Send + Sync));
     let damage = file.read(Columns::TextAndId, options.pipeline.chunk_bytes, progress, |batch| {
         for row in analyze(detector, &file, display, &batch, &pool)? {
-            let record = ScanRecord::new(row.id.clone(), row.source.clone(), row.text.map_or(0, str::len), &row.findings);
+            let record =
+                ScanRecord::new(row.id.clone(), row.source.clone(), row.text.map_or(0, str::len), &row.findings);
             let rendered = match format {
                 ScanFormat::Jsonl => {
                     let mut line = serde_json::to_string(&record).map_err(|e| CorpusError::Other(e.to_string()))?;
@@ -173,8 +174,9 @@ pub(crate) fn clean_file(
     if options.annotate_column {
         schema = with_field(&schema, annotation_field(), &input.display)?;
     }
-    let write_error = |e: parquet::errors::ParquetError| {
-        CorpusError::Output { path: target.clone(), reason: format!("cannot write Parquet: {e}") }
+    let write_error = |e: parquet::errors::ParquetError| CorpusError::Output {
+        path: target.clone(),
+        reason: format!("cannot write Parquet: {e}"),
     };
     let sink = AtomicFile::create(&target, Compression::None)?;
     let props = file.writer_properties(options.row_group_size);
@@ -269,8 +271,8 @@ impl Cleaned<'_> {
         let mut columns: Vec<ArrayRef> = data.columns().to_vec();
         if let Some(texts) = &self.texts {
             let texts: Vec<Option<&str>> = texts.iter().map(Option::as_deref).collect();
-            columns[text_index] = crate::corpus::parquet::text_array(&texts, data.column(text_index).data_type())
-                .map_err(other)?;
+            columns[text_index] =
+                crate::corpus::parquet::text_array(&texts, data.column(text_index).data_type()).map_err(other)?;
         }
         if options.annotate_column {
             columns.push(annotation_array(&self.blocks));
@@ -279,7 +281,8 @@ impl Cleaned<'_> {
         if self.keep.iter().all(|&k| k) {
             return Ok(out);
         }
-        arrow_select::filter::filter_record_batch(&out, &BooleanArray::from(self.keep)).map_err(|e| other(e.to_string()))
+        arrow_select::filter::filter_record_batch(&out, &BooleanArray::from(self.keep))
+            .map_err(|e| other(e.to_string()))
     }
 }
 

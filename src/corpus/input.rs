@@ -318,7 +318,10 @@ mod tests {
         let formats: Vec<_> = found.inputs.iter().map(|i| (i.relative.clone(), i.format)).collect();
         assert_eq!(
             formats,
-            [(PathBuf::from("empty.parquet"), InputFormat::Parquet), (PathBuf::from("shard.jsonl"), InputFormat::Parquet)]
+            [
+                (PathBuf::from("empty.parquet"), InputFormat::Parquet),
+                (PathBuf::from("shard.jsonl"), InputFormat::Parquet)
+            ]
         );
     }
 

@@ -136,7 +136,8 @@ impl ParquetInput {
     /// dictionary choice; a row group per input row group (closed by the caller), or every
     /// `row_group_size` rows.
     pub fn writer_properties(&self, row_group_size: Option<usize>) -> WriterProperties {
-        let mut props = WriterProperties::builder().set_max_row_group_size(row_group_size.unwrap_or(NO_ROW_GROUP_LIMIT));
+        let mut props =
+            WriterProperties::builder().set_max_row_group_size(row_group_size.unwrap_or(NO_ROW_GROUP_LIMIT));
         if let Some(group) = self.meta.metadata().row_groups().first() {
             // Columns the input does not have (the annotation column) get the text's codec.
             if let Some(text) = self.leaf_of(self.text) {
@@ -281,7 +282,9 @@ impl ParquetInput {
 pub fn is_text_type(data_type: &DataType) -> bool {
     match data_type {
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
-        DataType::Dictionary(_, values) => matches!(**values, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View),
+        DataType::Dictionary(_, values) => {
+            matches!(**values, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+        }
         _ => false,
     }
 }

@@ -68,6 +68,11 @@ pub struct CleanOptions {
     pub resume: bool,
     /// What WARC inputs become.
     pub warc_output: WarcOutput,
+    /// Parquet output: add the column of blocks found (`--annotate`). Parquet never gets a
+    /// sidecar, so `--keep-text` alone gives back the input's table.
+    pub annotate_column: bool,
+    /// Parquet output: rows per row group instead of the input's row groups.
+    pub row_group_size: Option<usize>,
 }
 
 /// One line of the annotations sidecar.
@@ -243,7 +248,11 @@ fn jsonl_name(relative: &Path) -> PathBuf {
     relative.with_file_name(std::ffi::OsString::from_vec(new_name))
 }
 
-fn target_for(options: &CleanOptions, input: &Input, compression: Compression) -> Option<(PathBuf, Compression)> {
+pub(crate) fn target_for(
+    options: &CleanOptions,
+    input: &Input,
+    compression: Compression,
+) -> Option<(PathBuf, Compression)> {
     match &options.target {
         CleanTarget::Stdout => None,
         CleanTarget::File(path) => Some((path.clone(), Compression::from_name(path))),
@@ -278,7 +287,7 @@ pub fn claim_outputs(
     for input in inputs {
         if let Some((target, _)) = target_for(options, input, Compression::None) {
             plan.claim(&target, format!("the output of {}", input.display))?;
-            if options.annotate {
+            if options.annotate && !is_parquet(input) {
                 plan.claim(&annotation_path(&target), format!("the annotations of {}", input.display))?;
             }
         }
@@ -312,7 +321,12 @@ fn parent_dir(path: &Path) -> &Path {
 /// names only once complete, so their presence is the completion marker.
 fn already_done(options: &CleanOptions, input: &Input) -> bool {
     let Some((target, _)) = target_for(options, input, Compression::None) else { return false };
-    target.is_file() && (!options.annotate || annotation_path(&target).is_file())
+    target.is_file() && (!options.annotate || is_parquet(input) || annotation_path(&target).is_file())
+}
+
+/// Parquet inputs are cleaned into Parquet, annotated in a column rather than a sidecar.
+fn is_parquet(input: &Input) -> bool {
+    cfg!(feature = "parquet") && input.format == crate::corpus::InputFormat::Parquet
 }
 
 /// Cleans `inputs` into `options.target` (`stdout` is used for [`CleanTarget::Stdout`]).
@@ -329,8 +343,29 @@ pub fn clean(
     let inputs = &todo[..];
     let started = std::time::Instant::now();
     let mut tally = Tally::new(batch)?;
-    let mut current: Option<Outputs> = None;
     tally.outcome.stats.files_resumed = done.len() as u64;
+    for (range, parquet) in super::segments(inputs) {
+        if parquet {
+            #[cfg(feature = "parquet")]
+            super::parquet::clean_file(detector, &inputs[range], batch, options, &mut tally)?;
+            continue;
+        }
+        clean_lines(detector, &inputs[range], batch, options, &mut tally, stdout)?;
+    }
+    stdout.flush().map_err(|e| CorpusError::io("<stdout>", e))?;
+    tally.finish(started)
+}
+
+/// Cleans inputs read as lines (JSONL, text) through the pipeline.
+fn clean_lines(
+    detector: &Detector,
+    inputs: &[Input],
+    batch: &BatchOptions,
+    options: &CleanOptions,
+    tally: &mut Tally,
+    stdout: &mut dyn Write,
+) -> Result<(), CorpusError> {
+    let mut current: Option<Outputs> = None;
     let pipeline = Pipeline::new(inputs, batch.pipeline_options()).with_progress(batch.progress.clone());
     pipeline.run(
         |rec| {
@@ -377,9 +412,7 @@ pub fn clean(
             }
             Ok(())
         },
-    )?;
-    stdout.flush().map_err(|e| CorpusError::io("<stdout>", e))?;
-    tally.finish(started)
+    )
 }
 
 /// A WARC record that holds no document, copied as read.

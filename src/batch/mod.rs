@@ -3,6 +3,8 @@
 //! Workers parse, analyze and format each record in parallel; the sink, on one thread,
 //! writes results in input order, routes rejects to the rejects file and keeps the counts.
 mod clean;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod rejects;
 mod scan;
 mod stats;
@@ -10,6 +12,8 @@ mod stats;
 pub use clean::{
     annotation_path, claim_outputs, clean, stale_temps, Annotation, CleanOptions, CleanTarget, RemovedBlock, WarcOutput,
 };
+#[cfg(feature = "parquet")]
+pub use parquet::{annotation_field, ANNOTATION_COLUMN};
 pub use rejects::{Reject, RejectWriter};
 pub use scan::{scan, ScanFormat};
 pub(crate) use scan::{work, Tally, Work};
@@ -17,8 +21,10 @@ pub use stats::Stats;
 
 use crate::corpus::pipeline::{Progress, RecordRef};
 use crate::corpus::record::{parse_record, parse_text, Document};
+use crate::corpus::Input;
 use crate::corpus::{FieldNames, InputFormat, PipelineOptions};
 use crate::error::CorpusError;
+use std::ops::Range;
 use std::path::PathBuf;
 
 /// What to do with a record that cannot be processed.
@@ -127,5 +133,41 @@ pub(crate) fn reject_or_fail(
     match spill {
         Some(mut bytes) => rejects.write_spilled(reject, &mut bytes),
         None => rejects.write(&reject),
+    }
+}
+
+/// Consecutive runs of inputs in order: each Parquet file alone (`true`), the inputs between
+/// them together (`false`), so that a mixed directory keeps its order. Without the `parquet`
+/// feature every input goes to the line pipeline, which reports Parquet files as unsupported.
+pub(crate) fn segments(inputs: &[Input]) -> Vec<(Range<usize>, bool)> {
+    let mut out: Vec<(Range<usize>, bool)> = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let parquet = cfg!(feature = "parquet") && input.format == InputFormat::Parquet;
+        match out.last_mut() {
+            Some((range, false)) if !parquet => range.end = i + 1,
+            _ => out.push((i..i + 1, parquet)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(name: &str, format: InputFormat) -> Input {
+        Input { path: Some(PathBuf::from(name)), relative: name.into(), display: name.into(), format, size: 0 }
+    }
+
+    #[test]
+    #[cfg(feature = "parquet")]
+    fn parquet_files_are_segments_of_their_own_in_input_order() {
+        use InputFormat::{Jsonl, Parquet, Text};
+        let inputs: Vec<Input> = [Jsonl, Text, Parquet, Parquet, Jsonl]
+            .iter()
+            .enumerate()
+            .map(|(i, f)| input(&format!("{i}"), *f))
+            .collect();
+        assert_eq!(segments(&inputs), vec![(0..2, false), (2..3, true), (3..4, true), (4..5, false)]);
     }
 }

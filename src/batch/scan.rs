@@ -190,6 +190,27 @@ pub fn scan(
 ) -> Result<Outcome, CorpusError> {
     let started = std::time::Instant::now();
     let mut tally = Tally::new(options)?;
+    for (range, parquet) in super::segments(inputs) {
+        if parquet {
+            #[cfg(feature = "parquet")]
+            super::parquet::scan_file(detector, &inputs[range], options, format, &mut tally, out)?;
+            continue;
+        }
+        scan_lines(detector, &inputs[range], options, format, &mut tally, out)?;
+    }
+    out.flush().map_err(|e| CorpusError::io("<output>", e))?;
+    tally.finish(started)
+}
+
+/// Scans inputs read as lines (JSONL, text) through the pipeline.
+fn scan_lines(
+    detector: &Detector,
+    inputs: &[Input],
+    options: &BatchOptions,
+    format: ScanFormat,
+    tally: &mut Tally,
+    out: &mut dyn Write,
+) -> Result<(), CorpusError> {
     let pipeline = Pipeline::new(inputs, options.pipeline_options()).with_progress(options.progress.clone());
     pipeline.run(
         |rec| {
@@ -214,7 +235,5 @@ pub fn scan(
             }
             Ok(())
         },
-    )?;
-    out.flush().map_err(|e| CorpusError::io("<output>", e))?;
-    tally.finish(started)
+    )
 }

@@ -32,6 +32,9 @@ pub struct Stats {
     /// copied to WARC output, skipped otherwise; like blank lines, not counted in `records_in`.
     #[serde(default)]
     pub warc_non_documents: u64,
+    /// Parquet rows whose text is null: passed through as null (counted in and out).
+    #[serde(default)]
+    pub null_texts: u64,
     /// Bytes of records read.
     pub bytes_in: u64,
     /// Bytes of records written.
@@ -118,6 +121,9 @@ impl Stats {
                 "{} WARC records hold no document (warcinfo, request, response, metadata): not scanned",
                 self.warc_non_documents
             );
+        }
+        if self.null_texts > 0 {
+            let _ = writeln!(s, "{} records with a null text passed through", self.null_texts);
         }
         let _ = writeln!(
             s,

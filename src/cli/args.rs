@@ -75,13 +75,14 @@ pub struct InputArgs {
     /// Files, directories (recursive) or `-` for standard input.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
-    /// Record layout; `auto` goes by file name (`.jsonl`/`.ndjson` are JSONL).
+    /// Record layout; `auto` goes by content (Parquet's `PAR1`), then by file name
+    /// (`.jsonl`/`.ndjson` are JSONL, `.parquet` Parquet).
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
-    /// JSONL field holding the text.
+    /// JSONL field (Parquet column) holding the text.
     #[arg(long, default_value = "text")]
     pub text_field: String,
-    /// JSONL field holding the record id.
+    /// JSONL field (Parquet column) holding the record id.
     #[arg(long, default_value = "id")]
     pub id_field: String,
     /// Include (or with a leading `!`, exclude) files in directories by glob; repeatable.
@@ -268,7 +269,7 @@ impl RunArgs {
             say!("boilerguard: warning: {w}");
         }
         if !discovered.skipped.is_empty() {
-            say!("boilerguard: note: {} files in directories skipped (not .txt/.md/.jsonl/.ndjson/.warc/.wet; use --glob to include)", discovered.skipped.len());
+            say!("boilerguard: note: {} files in directories skipped (not .txt/.md/.jsonl/.ndjson/.warc/.wet/.parquet; use --glob to include)", discovered.skipped.len());
         }
         if !self.quiet {
             super::stderr::text(&outcome.stats.render());

@@ -22,12 +22,16 @@ pub struct CleanArgs {
     /// inputs' paths. Without it, standard output.
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
-    /// Also write `<output>.annotations.jsonl` with the removed blocks of every record.
+    /// Also write `<output>.annotations.jsonl` with the removed blocks of every record; for
+    /// Parquet, add a `boilerguard_blocks` column instead.
     #[arg(long)]
     annotate: bool,
     /// Leave texts untouched and only annotate (implies --annotate).
     #[arg(long)]
     keep_text: bool,
+    /// Parquet output: rows per row group (default: the input's row groups).
+    #[arg(long, value_name = "ROWS", value_parser = clap::value_parser!(u64).range(1..))]
+    row_group_size: Option<u64>,
     /// Drop records whose text is empty after cleaning (counted in the summary).
     #[arg(long)]
     drop_empty: bool,
@@ -81,6 +85,8 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
         drop_empty: args.drop_empty,
         resume: args.resume,
         warc_output: args.warc_output,
+        annotate_column: args.annotate,
+        row_group_size: args.row_group_size.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
     };
     let (mut batch, bar) = args.run.batch(args.input.fields(), &discovered.inputs);
     args.report.enable(&mut batch);

@@ -20,6 +20,8 @@ pub enum InputFormat {
     Jsonl,
     /// WARC records (Common Crawl WARC or WET); one document per `conversion` record.
     Warc,
+    /// A Parquet file (`PAR1` magic, or `.parquet`): one document per row of its text column.
+    Parquet,
 }
 
 /// Compression of an input or output stream.
@@ -112,6 +114,7 @@ pub fn format_from_name(path: &Path) -> Option<InputFormat> {
         b"jsonl" | b"ndjson" => Some(InputFormat::Jsonl),
         b"txt" | b"text" | b"md" => Some(InputFormat::Text),
         b"warc" | b"wet" => Some(InputFormat::Warc),
+        b"parquet" | b"parq" if name.len() == lower.len() => Some(InputFormat::Parquet),
         _ => None,
     }
 }
@@ -166,6 +169,9 @@ pub fn discover(paths: &[PathBuf], options: &InputOptions) -> Result<Discovered,
 
 fn file_input(path: &Path, relative: PathBuf, forced: InputFormat, size: u64) -> Input {
     let format = match forced {
+        // Content wins over the name, as for compression: a Parquet file is Parquet whatever
+        // it is called.
+        InputFormat::Auto if is_parquet(path) => InputFormat::Parquet,
         InputFormat::Auto => format_from_name(path).unwrap_or(InputFormat::Text),
         f => f,
     };
@@ -201,6 +207,18 @@ fn walk_dir(root: &Path, options: &InputOptions, include: Option<&GlobSet>, excl
         }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         found.inputs.push(file_input(entry.path(), relative, options.format, size));
+    }
+}
+
+/// True when `path` holds Parquet (by its magic bytes).
+fn is_parquet(path: &Path) -> bool {
+    #[cfg(feature = "parquet")]
+    return super::parquet::has_magic(path);
+    #[cfg(not(feature = "parquet"))]
+    {
+        use std::io::Read;
+        let mut head = [0u8; 4];
+        File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == b"PAR1"
     }
 }
 
@@ -249,6 +267,13 @@ pub fn open(
     let format = match input.format {
         InputFormat::Auto => {
             let head = stream.fill_buf().map_err(|e| CorpusError::io(&path_for_errors, e))?;
+            if head.starts_with(b"PAR1") {
+                return Err(CorpusError::Other(format!(
+                    "{}: Parquet cannot be read from standard input (its index is at the end of the file); \
+                     write it to a file first",
+                    input.display
+                )));
+            }
             let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
             let first = head.iter().find(|b| !b.is_ascii_whitespace());
             if first == Some(&b'{') {
@@ -291,8 +316,30 @@ mod tests {
             assert_eq!(format_from_name(Path::new(warc)), Some(InputFormat::Warc), "{warc}");
         }
         assert_eq!(format_from_name(Path::new(".jsonl")), None);
+        assert_eq!(format_from_name(Path::new("d/part-00000.PARQUET")), Some(InputFormat::Parquet));
+        assert_eq!(format_from_name(Path::new("part.parquet.gz")), None);
         let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.jsonl");
         assert_eq!(format_from_name(Path::new(latin1)), Some(InputFormat::Jsonl));
+    }
+
+    #[test]
+    fn parquet_is_recognised_by_content_whatever_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let disguised = dir.path().join("shard.jsonl");
+        std::fs::write(&disguised, b"PAR1\x15\x04junk").unwrap();
+        let found = discover(&[disguised], &InputOptions::default()).unwrap();
+        assert_eq!(found.inputs[0].format, InputFormat::Parquet);
+        let named = dir.path().join("empty.parquet");
+        std::fs::write(&named, b"").unwrap();
+        let found = discover(&[dir.path().to_path_buf()], &InputOptions::default()).unwrap();
+        let formats: Vec<_> = found.inputs.iter().map(|i| (i.relative.clone(), i.format)).collect();
+        assert_eq!(
+            formats,
+            [
+                (PathBuf::from("empty.parquet"), InputFormat::Parquet),
+                (PathBuf::from("shard.jsonl"), InputFormat::Parquet)
+            ]
+        );
     }
 
     #[test]

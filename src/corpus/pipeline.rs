@@ -266,6 +266,17 @@ impl<'a> Pipeline<'a> {
                 return Ok(());
             }
         };
+        if format == InputFormat::Parquet {
+            // Columnar: read by `corpus::parquet` in the jobs that support it, not as lines.
+            let error = CorpusError::Other(format!(
+                "{}: Parquet input is read by scan and clean only{}",
+                input.display,
+                if cfg!(feature = "parquet") { "" } else { " (this build has no `parquet` feature)" }
+            ));
+            chunk.items.push(Item::Error { input: index, error });
+            chunk.items.push(Item::End { input: index });
+            return Ok(());
+        }
         chunk.items.push(Item::Start { input: index, format, compression });
         if format == InputFormat::Warc {
             return self.read_warc(index, input, stream, compression, chunk, tx);

@@ -22,14 +22,16 @@ use crate::error::CorpusError;
 use std::path::PathBuf;
 
 /// What to do with a record that cannot be processed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum OnError {
-    /// Reject it (written to `--rejects`, counted) and go on.
+    /// Reject it (written to the rejects file, counted) and go on.
     #[default]
     Skip,
     /// Stop the run with an error.
     Fail,
 }
+
+crate::named::named!(OnError, "error policy", { Skip => "skip", Fail => "fail" });
 
 /// Options shared by every batch job.
 #[derive(Clone, Default)]
@@ -98,7 +100,7 @@ pub fn is_blank(rec: &RecordRef<'_>) -> bool {
     rec.format == InputFormat::Jsonl && rec.bytes.iter().all(u8::is_ascii_whitespace)
 }
 
-/// Turns a bad record into a reject, or into an error under `--on-error fail`. The bytes of
+/// Turns a bad record into a reject, or into an error under [`OnError::Fail`]. The bytes of
 /// an oversized record come as `spill` (the reject itself then carries none).
 pub(crate) fn reject_or_fail(
     on_error: OnError,

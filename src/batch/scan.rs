@@ -9,14 +9,16 @@ use crate::report::record::ScanRecord;
 use std::io::Write;
 
 /// How scan results are written.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ScanFormat {
-    /// The DESIGN.md output record, one JSON line per document.
+    /// The output record (docs/output-record.md), one JSON line per document.
     #[default]
     Jsonl,
     /// A readable listing of the documents that have boilerplate.
     Human,
 }
+
+crate::named::named!(ScanFormat, "scan format", { Jsonl => "jsonl", Human => "human" });
 
 /// What a worker made of one record.
 pub(crate) enum Work<T> {
@@ -76,7 +78,7 @@ impl Tally {
                 stats.records_in += 1;
                 stats.bytes_in += size;
                 self.records_in_input += 1;
-                let reason = format!("record of {size} bytes exceeds the limit of the --max-record-bytes option");
+                let reason = format!("record of {size} bytes exceeds the limit on record size");
                 let reject = Reject::oversized(&inputs[input].display, line, reason);
                 reject_or_fail(self.on_error, &mut self.rejects, stats, reject, spill)?;
             }

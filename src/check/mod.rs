@@ -41,7 +41,7 @@ pub mod config;
 pub mod report;
 
 pub use baseline::{fingerprint, Baseline, BaselineEntry};
-pub use config::{CliSettings, Config, ConfigError, Settings};
+pub use config::{Config, ConfigError, ExplicitSettings, Settings};
 pub use report::{Format, Reporter};
 
 /// Version of the JSON report schema ([`CheckReport`]); bumped on any change to its fields.

@@ -1,4 +1,5 @@
 //! Arguments shared by several subcommands.
+use super::choice::choice;
 use anyhow::Context;
 use boilerguard::batch::{BatchOptions, OnError, Outcome};
 use boilerguard::category::parse_list;
@@ -15,6 +16,13 @@ use clap::Args;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// A flag's score (threshold, rate): a number in 0–1.
+pub fn unit_interval(s: &str) -> Result<f64, String> {
+    let expected = || format!("expected a number between 0 and 1, found `{s}`");
+    let value = s.parse::<f64>().map_err(|_| expected())?;
+    boilerguard::detector::unit_score(value).map_err(|_| expected())
+}
 
 /// Which patterns and how blocks are labeled.
 #[derive(Debug, Args, Clone)]
@@ -33,21 +41,16 @@ pub struct DetectArgs {
     #[arg(long, value_name = "CATEGORIES", default_value = "all")]
     pub categories: String,
     /// Lowest block score labeled as boilerplate.
-    #[arg(long, value_name = "SCORE", default_value_t = 0.5)]
+    #[arg(long, value_name = "SCORE", default_value_t = 0.5, value_parser = unit_interval)]
     pub threshold: f64,
     /// How documents are cut into blocks.
-    #[arg(long, value_enum, default_value_t = BlockMode::Auto)]
+    #[arg(long, value_parser = choice::<BlockMode>(), default_value_t = BlockMode::Auto)]
     pub blocks: BlockMode,
 }
 
 impl DetectArgs {
     /// The detector these flags describe.
     pub fn config(&self) -> anyhow::Result<DetectorConfig> {
-        anyhow::ensure!(
-            (0.0..=1.0).contains(&self.threshold),
-            "--threshold must be between 0 and 1, found {}",
-            self.threshold
-        );
         Ok(DetectorConfig {
             builtin: !self.no_builtin,
             pattern_dirs: self.patterns.clone(),
@@ -76,7 +79,7 @@ pub struct InputArgs {
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
     /// Record layout; `auto` goes by file name (`.jsonl`/`.ndjson` are JSONL).
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    #[arg(long, value_parser = choice::<InputFormat>(), default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
     /// JSONL field holding the text.
     #[arg(long, default_value = "text")]
@@ -190,7 +193,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 256 << 20)]
     pub max_record_bytes: usize,
     /// What to do with a bad record: reject it and go on, or stop with exit 2.
-    #[arg(long, value_enum, default_value_t = OnError::Skip)]
+    #[arg(long, value_parser = choice::<OnError>(), default_value_t = OnError::Skip)]
     pub on_error: OnError,
     /// Write rejected records here (JSONL: file, line, reason, raw).
     #[arg(long, value_name = "FILE")]
@@ -254,7 +257,7 @@ impl RunArgs {
         discovered: &Discovered,
         outcome: &Outcome,
         bar: Option<indicatif::ProgressBar>,
-    ) -> anyhow::Result<boilerguard::ExitStatus> {
+    ) -> anyhow::Result<super::ExitStatus> {
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
@@ -295,6 +298,6 @@ impl RunArgs {
             write_file(path, (json + "\n").as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
         }
         let failed = !discovered.errors.is_empty() || !outcome.clean_exit();
-        Ok(if failed { boilerguard::ExitStatus::Error } else { boilerguard::ExitStatus::Success })
+        Ok(if failed { super::ExitStatus::Error } else { super::ExitStatus::Success })
     }
 }

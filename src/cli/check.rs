@@ -1,14 +1,16 @@
 //! `boilerguard check`: flags → [`boilerguard::check`] settings → one reporter → exit status.
-use super::args::{InputArgs, RunArgs};
+use super::args::{unit_interval, InputArgs, RunArgs};
+use super::choice::choice;
+use super::ExitStatus;
 use anyhow::Context;
 use boilerguard::batch::Outcome;
 use boilerguard::category::{parse_list, Category};
-use boilerguard::check::{check, Baseline, CheckOptions, CliSettings, Config, ConfigError, Format, Settings};
+use boilerguard::check::{check, Baseline, CheckOptions, Config, ConfigError, ExplicitSettings, Format, Settings};
 use boilerguard::corpus::output::AtomicFile;
 use boilerguard::corpus::plan::STDOUT;
 use boilerguard::corpus::Compression;
 use boilerguard::segment::BlockMode;
-use boilerguard::{BuildError, ExitStatus};
+use boilerguard::BuildError;
 use clap::Args;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -19,13 +21,6 @@ struct Categories(Vec<Category>);
 
 fn categories(s: &str) -> Result<Categories, String> {
     parse_list(s).map(Categories).map_err(|e| e.to_string())
-}
-
-fn unit_interval(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
-        _ => Err(format!("expected a number between 0 and 1, found `{s}`")),
-    }
 }
 
 /// When to colour the human report.
@@ -80,10 +75,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "LANGS", value_delimiter = ',')]
     lang: Vec<String>,
     /// How documents are cut into blocks [default: auto].
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = choice::<BlockMode>())]
     blocks: Option<BlockMode>,
     /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_parser = choice::<Format>(), default_value_t = Format::Human)]
     format: Format,
     /// Write the report here instead of standard output.
     #[arg(short, long, value_name = "FILE")]
@@ -100,8 +95,8 @@ pub struct CheckArgs {
 }
 
 impl CheckArgs {
-    fn cli_settings(&self) -> CliSettings {
-        CliSettings {
+    fn explicit_settings(&self) -> ExplicitSettings {
+        ExplicitSettings {
             fail_on: self.fail_on.clone().map(|c| c.0),
             warn_on: self.warn_on.clone().map(|c| c.0),
             min_score: self.min_score,
@@ -149,7 +144,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         (None, false) => Config::discover(&cwd),
     };
     let config = config_path.map(|p| Config::load(&p, &cwd)).transpose()?;
-    let settings = Settings::resolve(config.as_ref(), &args.cli_settings(), &cwd)?;
+    let settings = Settings::resolve(config.as_ref(), &args.explicit_settings(), &cwd)?;
     let detector_config = settings.detector_config();
     anyhow::ensure!(
         detector_config.builtin || !detector_config.pattern_dirs.is_empty(),

@@ -1,9 +1,9 @@
 //! `boilerguard clean`.
 use super::args::{DetectArgs, InputArgs, ReportArgs, RunArgs};
+use super::ExitStatus;
 use anyhow::Context;
 use boilerguard::batch::{claim_outputs, clean, stale_temps, CleanOptions, CleanTarget};
 use boilerguard::corpus::input::format_from_name;
-use boilerguard::ExitStatus;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -53,6 +53,11 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
                 "{} inputs: use -o DIR to write one output per input",
                 discovered.inputs.len()
             );
+            anyhow::ensure!(
+                !(args.annotate || args.keep_text),
+                "--annotate and --keep-text need -o (the sidecar is written beside the output)"
+            );
+            anyhow::ensure!(!args.resume, "--resume needs -o: standard output cannot be resumed");
             CleanTarget::Stdout
         }
         // A trailing slash says directory, whatever the number of inputs.
@@ -81,7 +86,8 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
     args.report.enable(&mut batch);
     let mut plan = args.run.plan(&args.input.paths, &discovered)?;
     args.report.claim(&mut plan)?;
-    claim_outputs(&mut plan, &discovered.inputs, &batch, &options)?;
+    claim_outputs(&mut plan, &discovered.inputs, &options)?;
+    args.run.claim_rejects(&mut plan)?;
     handle_stale_temps(&stale_temps(&batch, &options), args.resume || args.remove_stale_temp)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());

@@ -1,8 +1,8 @@
 //! `boilerguard explain`.
 use super::args::DetectArgs;
+use super::ExitStatus;
 use anyhow::Context;
 use boilerguard::corpus::record::{parse_record, utf8_error};
-use boilerguard::ExitStatus;
 use clap::Args;
 use std::io::Read;
 use std::io::Write;

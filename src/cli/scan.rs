@@ -1,11 +1,12 @@
 //! `boilerguard scan`.
 use super::args::{DetectArgs, InputArgs, ReportArgs, RunArgs};
+use super::choice::choice;
+use super::ExitStatus;
 use anyhow::Context;
 use boilerguard::batch::{scan, ScanFormat};
 use boilerguard::corpus::output::AtomicFile;
 use boilerguard::corpus::plan::STDOUT;
 use boilerguard::corpus::Compression;
-use boilerguard::ExitStatus;
 use clap::Args;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ pub struct ScanArgs {
     #[command(flatten)]
     report: ReportArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ScanFormat::Jsonl)]
+    #[arg(long, value_parser = choice::<ScanFormat>(), default_value_t = ScanFormat::Jsonl)]
     format: ScanFormat,
     /// Write records here instead of standard output (compressed when named .gz/.zst).
     #[arg(short, long, value_name = "FILE")]

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// How records are laid out in an input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InputFormat {
     /// From the file name (`.jsonl`, `.ndjson` → JSONL, anything else → text); for standard
@@ -17,6 +17,8 @@ pub enum InputFormat {
     /// One JSON object per line.
     Jsonl,
 }
+
+crate::named::named!(InputFormat, "input format", { Auto => "auto", Text => "text", Jsonl => "jsonl" });
 
 /// Compression of an input or output stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -72,7 +74,7 @@ pub struct Input {
 pub struct InputOptions {
     /// Forced format, or `Auto`.
     pub format: InputFormat,
-    /// `--glob` patterns; a leading `!` excludes.
+    /// Glob patterns that select files in directories; a leading `!` excludes.
     pub globs: Vec<String>,
 }
 
@@ -120,7 +122,7 @@ fn build_globs(globs: &[String]) -> Result<(Option<GlobSet>, GlobSet), CorpusErr
             Some(p) => (true, p),
             None => (false, g.as_str()),
         };
-        let glob = Glob::new(pattern).map_err(|e| CorpusError::Other(format!("invalid --glob {g:?}: {e}")))?;
+        let glob = Glob::new(pattern).map_err(|e| CorpusError::Other(format!("invalid glob {g:?}: {e}")))?;
         if negated {
             exclude.add(glob);
         } else {
@@ -128,7 +130,7 @@ fn build_globs(globs: &[String]) -> Result<(Option<GlobSet>, GlobSet), CorpusErr
             include.add(glob);
         }
     }
-    let build = |b: GlobSetBuilder| b.build().map_err(|e| CorpusError::Other(format!("invalid --glob: {e}")));
+    let build = |b: GlobSetBuilder| b.build().map_err(|e| CorpusError::Other(format!("invalid globs: {e}")));
     Ok((if any_include { Some(build(include)?) } else { None }, build(exclude)?))
 }
 

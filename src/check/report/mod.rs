@@ -23,7 +23,7 @@ pub trait Reporter {
 }
 
 /// The output formats of `check`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
     /// rustc/ruff-style diagnostics with the offending paragraph and a summary line.
     #[default]
@@ -37,6 +37,10 @@ pub enum Format {
     /// JUnit XML: one test case per document (GitLab, Jenkins).
     Junit,
 }
+
+crate::named::named!(Format, "report format", {
+    Human => "human", Json => "json", Sarif => "sarif", Github => "github", Junit => "junit"
+});
 
 impl Format {
     /// The reporter of this format; `color` is used by the human reporter only.

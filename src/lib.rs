@@ -10,7 +10,7 @@
 //! 3. [`normalize`]: a normalized view of the text (case, quotes, dashes, white space,
 //!    invisible characters folded) with a map back to original offsets.
 //! 4. [`matcher`]: one Aho-Corasick pass finds every phrase; regexes run only on blocks where
-//!    their required literals ([`literals`]) occur.
+//!    their required literals ([`matcher::literals`]) occur.
 //! 5. [`classify`]: hits become per-block evidence, evidence becomes labels, appeals grow
 //!    over their neighbouring blocks; every label keeps its reason.
 //! 6. [`Detector`] ties these together; [`batch`] runs it over whole corpora read by
@@ -32,7 +32,6 @@
 //! assert_eq!(detector.clean(text), "The council approved the budget on Tuesday.\n");
 //! # Ok::<(), boilerguard::PatternError>(())
 //! ```
-mod automata;
 pub mod batch;
 pub mod category;
 pub mod check;
@@ -43,13 +42,13 @@ pub mod error;
 pub mod eval;
 pub mod fit;
 pub mod lang;
-pub mod literals;
 pub mod matcher;
 pub mod mine;
 pub mod named;
 pub mod normalize;
 pub mod pattern;
 pub mod pattern_qa;
+pub mod regex_build;
 pub mod report;
 pub mod segment;
 

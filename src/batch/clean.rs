@@ -4,8 +4,8 @@
 //! their boilerplate blocks. With `annotate`, a sidecar JSONL beside each output holds, per
 //! input record, the removed blocks with their offsets in the original text and their text,
 //! so that every removal can be audited and undone.
-use super::scan::{work, Tally, Work};
 use super::{source_of, BatchOptions, Outcome};
+use super::{work, Tally, Work};
 use crate::corpus::output::{stale_temp_files, AtomicFile};
 use crate::corpus::pipeline::{Event, Pipeline};
 use crate::corpus::plan::{OutputPlan, STDOUT};

@@ -2,6 +2,8 @@
 //!
 //! Workers parse, analyze and format each record in parallel; the sink, on one thread,
 //! writes results in input order, routes rejects to the rejects file and keeps the counts.
+//! The plumbing every job shares (and `check` too) is here: `work` turns a record into a
+//! job's output, `Tally` counts what the pipeline reports and handles rejects.
 mod clean;
 mod rejects;
 mod scan;
@@ -12,13 +14,15 @@ pub use clean::{
 };
 pub use rejects::{Reject, RejectWriter};
 pub use scan::{scan, ScanFormat};
-pub(crate) use scan::{work, Tally, Work};
 pub use stats::Stats;
 
-use crate::corpus::pipeline::{Progress, RecordRef};
+use crate::corpus::pipeline::{Event, Progress, RecordRef};
 use crate::corpus::record::{parse_record, parse_text, Document};
+use crate::corpus::Input;
 use crate::corpus::{FieldNames, InputFormat, PipelineOptions};
+use crate::detector::{Detector, Finding};
 use crate::error::CorpusError;
+use crate::report::html::{DocFacts, ReportData};
 use std::path::PathBuf;
 
 /// What to do with a record that cannot be processed.
@@ -116,5 +120,117 @@ pub(crate) fn reject_or_fail(
     match spill {
         Some(mut bytes) => rejects.write_spilled(reject, &mut bytes),
         None => rejects.write(&reject),
+    }
+}
+
+/// What a worker made of one record.
+pub(crate) enum Work<T> {
+    /// A blank JSONL line.
+    Blank,
+    /// A processed document.
+    Done {
+        /// Job-specific output.
+        output: T,
+        /// Its findings, for the counts.
+        findings: Vec<Finding>,
+        /// Bytes of the record.
+        bytes: usize,
+        /// What the HTML report keeps of it, when one is asked for.
+        facts: Option<DocFacts>,
+    },
+    /// A record that could not be processed.
+    Bad(Reject),
+}
+
+/// Handles the events every job treats alike; returns the job output of processed records.
+pub(crate) struct Tally {
+    pub outcome: Outcome,
+    pub rejects: RejectWriter,
+    on_error: OnError,
+    records_in_input: u64,
+}
+
+impl Tally {
+    pub fn new(options: &BatchOptions) -> Result<Self, CorpusError> {
+        Ok(Tally {
+            outcome: Outcome { report: options.report.then(ReportData::default), ..Outcome::default() },
+            rejects: RejectWriter::new(options.rejects.as_deref())?,
+            on_error: options.on_error,
+            records_in_input: 0,
+        })
+    }
+
+    /// Counts `event`; returns the output of a processed record for the job to write.
+    pub fn take<T>(&mut self, inputs: &[Input], event: Event<Work<T>>) -> Result<Option<(usize, u64, T)>, CorpusError> {
+        let stats = &mut self.outcome.stats;
+        match event {
+            Event::InputStart { .. } => {
+                stats.files += 1;
+                self.records_in_input = 0;
+            }
+            Event::InputEnd { input } => {
+                if self.records_in_input == 0 {
+                    self.outcome.warnings.push(format!("{}: empty input, no records", inputs[input].display));
+                }
+            }
+            Event::InputError { error, .. } => {
+                stats.files_failed += 1;
+                self.outcome.input_errors.push(error.to_string());
+            }
+            Event::Oversized { input, line, size, spill } => {
+                stats.records_in += 1;
+                stats.bytes_in += size;
+                self.records_in_input += 1;
+                let reason = format!("record of {size} bytes exceeds the limit on record size");
+                let reject = Reject::oversized(&inputs[input].display, line, reason);
+                reject_or_fail(self.on_error, &mut self.rejects, stats, reject, spill)?;
+            }
+            Event::Record { output: Work::Blank, .. } => stats.blank_lines += 1,
+            Event::Record { output: Work::Bad(reject), .. } => {
+                stats.records_in += 1;
+                stats.bytes_in += reject.len() as u64;
+                self.records_in_input += 1;
+                reject_or_fail(self.on_error, &mut self.rejects, stats, reject, None)?;
+            }
+            Event::Record { input, line, output: Work::Done { output, findings, bytes, facts } } => {
+                stats.records_in += 1;
+                stats.bytes_in += bytes as u64;
+                self.records_in_input += 1;
+                stats.add_findings(&findings);
+                if let (Some(report), Some(facts)) = (self.outcome.report.as_mut(), facts) {
+                    report.add(facts);
+                }
+                return Ok(Some((input, line, output)));
+            }
+        }
+        Ok(None)
+    }
+
+    pub fn finish(mut self, started: std::time::Instant) -> Result<Outcome, CorpusError> {
+        self.rejects.commit()?;
+        self.outcome.stats.finish(started.elapsed());
+        Ok(self.outcome)
+    }
+}
+
+/// Parses and analyzes a record, then lets `render` make the job's output from it.
+pub(crate) fn work<T>(
+    detector: &Detector,
+    options: &BatchOptions,
+    rec: &RecordRef<'_>,
+    render: impl FnOnce(&crate::corpus::Document<'_>, &[Finding]) -> T,
+) -> Work<T> {
+    if is_blank(rec) {
+        return Work::Blank;
+    }
+    match document(rec, &options.fields) {
+        Err(reason) => Work::Bad(Reject::new(&rec.input.display, rec.line, reason, rec.bytes)),
+        Ok(doc) => {
+            let findings = detector.findings(&doc.text);
+            let output = render(&doc, &findings);
+            let facts =
+                options.report.then(|| DocFacts::new(&doc.id, doc.json.as_ref().map(|j| j.line), &doc.text, &findings));
+            Work::Done { output, findings, bytes: rec.bytes.len(), facts }
+        }
     }
 }

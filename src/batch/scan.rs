@@ -1,10 +1,9 @@
 //! `scan`: one output record per input document, in input order.
-use super::{document, is_blank, reject_or_fail, source_of, BatchOptions, Outcome, Reject, RejectWriter};
-use crate::corpus::pipeline::{Event, Pipeline, RecordRef};
+use super::{source_of, work, BatchOptions, Outcome, Tally};
+use crate::corpus::pipeline::Pipeline;
 use crate::corpus::Input;
-use crate::detector::{Detector, Finding};
+use crate::detector::Detector;
 use crate::error::CorpusError;
-use crate::report::html::{DocFacts, ReportData};
 use crate::report::record::ScanRecord;
 use std::io::Write;
 
@@ -19,118 +18,6 @@ pub enum ScanFormat {
 }
 
 crate::named::named!(ScanFormat, "scan format", { Jsonl => "jsonl", Human => "human" });
-
-/// What a worker made of one record.
-pub(crate) enum Work<T> {
-    /// A blank JSONL line.
-    Blank,
-    /// A processed document.
-    Done {
-        /// Job-specific output.
-        output: T,
-        /// Its findings, for the counts.
-        findings: Vec<Finding>,
-        /// Bytes of the record.
-        bytes: usize,
-        /// What the HTML report keeps of it, when one is asked for.
-        facts: Option<DocFacts>,
-    },
-    /// A record that could not be processed.
-    Bad(Reject),
-}
-
-/// Handles the events every job treats alike; returns the job output of processed records.
-pub(crate) struct Tally {
-    pub outcome: Outcome,
-    pub rejects: RejectWriter,
-    on_error: super::OnError,
-    records_in_input: u64,
-}
-
-impl Tally {
-    pub fn new(options: &BatchOptions) -> Result<Self, CorpusError> {
-        Ok(Tally {
-            outcome: Outcome { report: options.report.then(ReportData::default), ..Outcome::default() },
-            rejects: RejectWriter::new(options.rejects.as_deref())?,
-            on_error: options.on_error,
-            records_in_input: 0,
-        })
-    }
-
-    /// Counts `event`; returns the output of a processed record for the job to write.
-    pub fn take<T>(&mut self, inputs: &[Input], event: Event<Work<T>>) -> Result<Option<(usize, u64, T)>, CorpusError> {
-        let stats = &mut self.outcome.stats;
-        match event {
-            Event::InputStart { .. } => {
-                stats.files += 1;
-                self.records_in_input = 0;
-            }
-            Event::InputEnd { input } => {
-                if self.records_in_input == 0 {
-                    self.outcome.warnings.push(format!("{}: empty input, no records", inputs[input].display));
-                }
-            }
-            Event::InputError { error, .. } => {
-                stats.files_failed += 1;
-                self.outcome.input_errors.push(error.to_string());
-            }
-            Event::Oversized { input, line, size, spill } => {
-                stats.records_in += 1;
-                stats.bytes_in += size;
-                self.records_in_input += 1;
-                let reason = format!("record of {size} bytes exceeds the limit on record size");
-                let reject = Reject::oversized(&inputs[input].display, line, reason);
-                reject_or_fail(self.on_error, &mut self.rejects, stats, reject, spill)?;
-            }
-            Event::Record { output: Work::Blank, .. } => stats.blank_lines += 1,
-            Event::Record { output: Work::Bad(reject), .. } => {
-                stats.records_in += 1;
-                stats.bytes_in += reject.len() as u64;
-                self.records_in_input += 1;
-                reject_or_fail(self.on_error, &mut self.rejects, stats, reject, None)?;
-            }
-            Event::Record { input, line, output: Work::Done { output, findings, bytes, facts } } => {
-                stats.records_in += 1;
-                stats.bytes_in += bytes as u64;
-                self.records_in_input += 1;
-                stats.add_findings(&findings);
-                if let (Some(report), Some(facts)) = (self.outcome.report.as_mut(), facts) {
-                    report.add(facts);
-                }
-                return Ok(Some((input, line, output)));
-            }
-        }
-        Ok(None)
-    }
-
-    pub fn finish(mut self, started: std::time::Instant) -> Result<Outcome, CorpusError> {
-        self.rejects.commit()?;
-        self.outcome.stats.finish(started.elapsed());
-        Ok(self.outcome)
-    }
-}
-
-/// Parses and analyzes a record, then lets `render` make the job's output from it.
-pub(crate) fn work<T>(
-    detector: &Detector,
-    options: &BatchOptions,
-    rec: &RecordRef<'_>,
-    render: impl FnOnce(&crate::corpus::Document<'_>, &[Finding]) -> T,
-) -> Work<T> {
-    if is_blank(rec) {
-        return Work::Blank;
-    }
-    match document(rec, &options.fields) {
-        Err(reason) => Work::Bad(Reject::new(&rec.input.display, rec.line, reason, rec.bytes)),
-        Ok(doc) => {
-            let findings = detector.findings(&doc.text);
-            let output = render(&doc, &findings);
-            let facts =
-                options.report.then(|| DocFacts::new(&doc.id, doc.json.as_ref().map(|j| j.line), &doc.text, &findings));
-            Work::Done { output, findings, bytes: rec.bytes.len(), facts }
-        }
-    }
-}
 
 /// Scans `inputs`, writing one result per document to `out`.
 pub fn scan(

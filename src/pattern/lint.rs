@@ -4,7 +4,7 @@
 //! duplicated or shadowed phrases, phrases so short they fire on ordinary words, regexes
 //! that would run on every block, examples the pattern does not even match, and patterns
 //! with too few examples to be reviewed.
-use crate::literals::{anchored_at_start, gate_literals, MIN_USEFUL_LEN};
+use crate::matcher::literals::{anchored_at_start, gate_literals, MIN_USEFUL_LEN};
 use crate::normalize::fold_phrase;
 use crate::pattern::Pattern;
 use std::collections::HashMap;

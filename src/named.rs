@@ -74,9 +74,10 @@ pub(crate) use named;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::{OnError, ScanFormat};
+    use crate::batch::OnError;
     use crate::check::Format;
     use crate::corpus::InputFormat;
+    use crate::report::scan::ScanFormat;
     use crate::segment::BlockMode;
 
     fn round_trips<T: Named + PartialEq + fmt::Debug + fmt::Display + std::str::FromStr>() {

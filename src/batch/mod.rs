@@ -13,7 +13,7 @@ pub use clean::{
     annotation_path, claim_outputs, clean, stale_temps, Annotation, CleanOptions, CleanTarget, RemovedBlock,
 };
 pub use rejects::{Reject, RejectWriter};
-pub use scan::{scan, ScanFormat};
+pub use scan::scan;
 pub use stats::Stats;
 
 use crate::corpus::pipeline::{Event, Progress, RecordRef};

@@ -5,26 +5,15 @@ use crate::corpus::Input;
 use crate::detector::Detector;
 use crate::error::CorpusError;
 use crate::report::record::ScanRecord;
+use crate::report::scan::{ScanDocument, ScanReporter};
 use std::io::Write;
 
-/// How scan results are written.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ScanFormat {
-    /// The output record (docs/output-record.md), one JSON line per document.
-    #[default]
-    Jsonl,
-    /// A readable listing of the documents that have boilerplate.
-    Human,
-}
-
-crate::named::named!(ScanFormat, "scan format", { Jsonl => "jsonl", Human => "human" });
-
-/// Scans `inputs`, writing one result per document to `out`.
+/// Scans `inputs`, writing one result per document to `out` in the format of `reporter`.
 pub fn scan(
     detector: &Detector,
     inputs: &[Input],
     options: &BatchOptions,
-    format: ScanFormat,
+    reporter: &ScanReporter,
     out: &mut dyn Write,
 ) -> Result<Outcome, CorpusError> {
     let started = std::time::Instant::now();
@@ -34,21 +23,17 @@ pub fn scan(
         |rec| {
             work(detector, options, rec, |doc, findings| {
                 let record = ScanRecord::new(doc.id.clone(), source_of(rec), doc.text.len(), findings);
-                match format {
-                    ScanFormat::Jsonl => {
-                        let mut line = serde_json::to_string(&record).unwrap_or_default();
-                        line.push('\n');
-                        line
-                    }
-                    ScanFormat::Human => crate::report::human::render_scan(&record, &doc.text),
-                }
+                let mut rendered = Vec::new();
+                // Writing to a Vec cannot fail.
+                let _ = reporter.report(&ScanDocument { record: &record, text: &doc.text }, &mut rendered);
+                rendered
             })
         },
         |event| {
             if let Some((_, _, text)) = tally.take(inputs, event)? {
                 tally.outcome.stats.records_out += 1;
                 tally.outcome.stats.bytes_out += text.len() as u64;
-                out.write_all(text.as_bytes()).map_err(|e| CorpusError::io("<output>", e))?;
+                out.write_all(&text).map_err(|e| CorpusError::io("<output>", e))?;
             }
             Ok(())
         },

@@ -38,11 +38,10 @@ use std::collections::BTreeMap;
 
 pub mod baseline;
 pub mod config;
-pub mod report;
 
+pub use crate::report::check::Format;
 pub use baseline::{fingerprint, Baseline, BaselineEntry};
 pub use config::{Config, ConfigError, ExplicitSettings, Settings};
-pub use report::{Format, Reporter};
 
 /// Version of the JSON report schema ([`CheckReport`]); bumped on any change to its fields.
 pub const REPORT_VERSION: u32 = 1;
@@ -221,7 +220,7 @@ pub struct RuleInfo {
 }
 
 /// The result of a `check` run: what every reporter renders. Serialized as is by the JSON
-/// reporter (see [`report::json`] for the schema).
+/// reporter (see [`crate::report::check::json`] for the schema).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckReport {

@@ -9,7 +9,8 @@ use boilerguard::corpus::output::write_file;
 use boilerguard::corpus::pipeline::{worker_threads, MAX_THREADS_PER_CORE};
 use boilerguard::corpus::OutputPlan;
 use boilerguard::corpus::{discover, FieldNames, Input, InputFormat, InputOptions, PipelineOptions};
-use boilerguard::report::html::ReportConfig;
+use boilerguard::report::html::{Html, ReportConfig, Run};
+use boilerguard::report::Reporter;
 use boilerguard::segment::BlockMode;
 use boilerguard::{Detector, DetectorConfig};
 use clap::Args;
@@ -157,8 +158,9 @@ impl ReportArgs {
             pattern_dirs: detect.patterns.iter().map(|p| p.display().to_string()).collect(),
             builtin: !detect.no_builtin,
         };
-        let html = data.render(&outcome.stats, &config);
-        write_file(path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut html = Vec::new();
+        Html.report(&Run { data, stats: &outcome.stats, config: &config }, &mut html)?;
+        write_file(path, &html).with_context(|| format!("cannot write {}", path.display()))?;
         Ok(())
     }
 }

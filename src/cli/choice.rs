@@ -3,10 +3,11 @@
 //!
 //! The library names its values without an argument parser; the help of each value speaks of
 //! flags, so it lives here.
-use boilerguard::batch::{OnError, ScanFormat};
+use boilerguard::batch::OnError;
 use boilerguard::check::Format;
 use boilerguard::corpus::InputFormat;
 use boilerguard::named::{Named, UnknownName};
+use boilerguard::report::scan::ScanFormat;
 use boilerguard::segment::BlockMode;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use std::str::FromStr;

@@ -3,9 +3,10 @@ use super::args::DetectArgs;
 use super::ExitStatus;
 use anyhow::Context;
 use boilerguard::corpus::record::{parse_record, utf8_error};
+use boilerguard::report::explain::{Explain, Explanation};
+use boilerguard::report::Reporter;
 use clap::Args;
 use std::io::Read;
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `explain`.
@@ -69,6 +70,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
         }
     };
     let analysis = detector.analyze(&text);
-    write!(std::io::stdout().lock(), "{}", boilerguard::report::explain::render(&detector, &analysis))?;
+    let explanation = Explanation { detector: &detector, analysis: &analysis };
+    Explain.report(&explanation, &mut std::io::stdout().lock())?;
     Ok(ExitStatus::Success)
 }

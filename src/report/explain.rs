@@ -22,6 +22,23 @@ fn scoring_line(s: &Scoring) -> String {
     )
 }
 
+/// One document's analysis, as the explain reporter sees it.
+pub struct Explanation<'a> {
+    /// The detector that made it (threshold, pattern weights).
+    pub detector: &'a Detector,
+    /// The analysis.
+    pub analysis: &'a Analysis<'a>,
+}
+
+/// Every block with its label, its score and its reasons.
+pub struct Explain;
+
+impl super::Reporter<Explanation<'_>> for Explain {
+    fn report(&self, item: &Explanation<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(render(item.detector, item.analysis).as_bytes())
+    }
+}
+
 /// Renders the explanation of `analysis`.
 pub fn render(detector: &Detector, analysis: &Analysis<'_>) -> String {
     let threshold = detector.config().classify.threshold;

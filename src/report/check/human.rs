@@ -11,8 +11,9 @@
 //! turn it into a link; for JSONL the gutter shows the record's line and a `= record <id>`
 //! note names the record. Carets mark what the patterns matched (one per char; wide CJK
 //! characters are not measured). Colour is the caller's decision (terminal and no `NO_COLOR`).
-use super::{summary_line, Reporter};
+use super::summary_line;
 use crate::check::{CheckFinding, CheckReport, Severity};
+use crate::report::Reporter;
 use std::io::{self, Write};
 
 const RESET: &str = "\x1b[0m";
@@ -101,7 +102,7 @@ impl Human {
     }
 }
 
-impl Reporter for Human {
+impl Reporter<CheckReport> for Human {
     fn report(&self, report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
         for f in &report.findings {
             self.finding(f, out)?;

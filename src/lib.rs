@@ -13,10 +13,14 @@
 //!    their required literals ([`matcher::literals`]) occur.
 //! 5. [`classify`]: hits become per-block evidence, evidence becomes labels, appeals grow
 //!    over their neighbouring blocks; every label keeps its reason.
-//! 6. [`Detector`] ties these together; [`batch`] runs it over whole corpora read by
-//!    [`corpus`]; [`report`] and [`eval`] present results.
-//! 7. [`check`] is the CI gate on top of [`batch`]: rules, baselines, configuration file and
-//!    the human, JSON, SARIF, GitHub and JUnit reporters.
+//! 6. [`Detector`] ties these together; [`batch`] runs it over whole corpora read and
+//!    written by [`corpus`]; [`eval`] measures it against labeled data.
+//! 7. [`check`] is the CI gate on top of [`batch`]: rules, baselines, configuration file.
+//! 8. [`report`] is the one output layer: every format of every command is a
+//!    [`report::Reporter`] chosen by the caller.
+//!
+//! The command line (`src/cli/`) only parses flags and prints; the library has no argument
+//! parser. The output-record and labeled-data contracts are in `docs/`.
 //!
 //! # Example
 //!

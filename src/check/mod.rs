@@ -14,7 +14,8 @@
 //! - [`baseline`]: accepted findings recorded in a file, so only new ones are reported;
 //! - `--max-leak-rate`: for large scraped samples, fail only when more than a share of the
 //!   documents leak;
-//! - [`report`]: one reporter per output format (human, JSON, SARIF, GitHub, JUnit).
+//! - [`crate::report::check`]: its reporters, one per output format (human, JSON, SARIF,
+//!   GitHub, JUnit), in the output layer.
 //!
 //! # Line and column
 //!

@@ -53,7 +53,7 @@ enum Command {
     Man,
     /// Find paragraphs that recur across a site's documents, typed, as candidate pattern files.
     Mine(mine::MineArgs),
-    /// Measure quality against labeled data (DESIGN.md's labeled-data format).
+    /// Measure quality against labeled data (the format of docs/labeled-data.md).
     Eval(eval::EvalArgs),
 }
 

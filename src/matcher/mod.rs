@@ -13,40 +13,8 @@
 //! a check of a few files needs only a handful of them. Loading a pattern file already
 //! compiled the same regex once ([`compile_regex`]), so the late compilation cannot fail.
 //!
-//! # Measured and left out
-//!
-//! The overlapping scan of these automata is about two fifths of the time of `scan`, the
-//! regexes a tenth. These replacements were built, measured on the bench corpus and dropped
-//! (output was identical; speed was not better, or, where said, worse):
-//! - a gate on the raw text that lets only blocks holding a rare *anchor* of some literal
-//!   through: with one paragraph a line, 78–96 % of the bytes still pass it;
-//! - finding every literal from its anchor in the raw text and comparing the rest char by
-//!   char, so that most blocks are never normalized: the overlapping scan for ~2,500 anchors
-//!   runs at about the same speed as this one, and the comparisons come on top;
-//! - a lazy DFA (`regex-automata`'s hybrid engine) in place of this one: with all matches
-//!   reported and ~6,000 literals it builds states more slowly than it scans;
-//! - a double-array automaton (`daachorse`): 110 MB/s where this one scans at 160–180;
-//! - transparent huge pages for the automata (glibc's `hugetlb` tunable): no faster, so the
-//!   time is cache misses, not TLB misses;
-//! - requiring, before a regex runs, a literal of each of up to three required parts of it
-//!   rather than of its best part: regex runs fell by half, but the extra literals are
-//!   common words that tripled the literal hits to handle, which cost as much as was saved;
-//! - anchored tries on every beginning literal, however short: `i` and `we` found 2.2
-//!   million times in 28 MB made `scan` about 40 % slower;
-//! - capping literal length; two automata, of the ASCII and of the other literals, both
-//!   scanning every document; the contiguous NFA;
-//! - scanning a few documents one after another before the rest of the work on any of them,
-//!   to keep the automata in the cache: no faster, for groups of 4 to 64 documents;
-//! - leaving out the gate literals that hold another literal of the same regex (`do not
-//!   necessarily` beside `do not`): a tenth fewer literal bytes, no faster.
-//!
-//! Why a wholly different engine would be needed to scan at ripgrep's speed: with the regex
-//! patterns left out, `scan` takes 0.61 s per 100 MB on one core instead of 1.19 s. Their
-//! gate literals, chosen to be as rare as [`literals`] can tell (about 3,900 in the
-//! main automata beside the 2,017 phrases, and 2,400 more that count only at block starts),
-//! are still found 80,000 times in 30 MB against 2,600 finds of the phrases, and they slow
-//! the automaton scan from about 390 MB/s (phrases alone) to about 280 MB/s; the regex tries
-//! and runs they wake come on top.
+//! How fast this is, how it was measured and the designs that were tried and dropped are in
+//! `docs/performance.md`.
 mod automata;
 pub mod literals;
 

@@ -308,13 +308,28 @@ impl Settings {
         Ok(s)
     }
 
+    /// The path of `input` that baselines key findings by: relative to the configuration's
+    /// directory (the current one without a configuration), with forward slashes, however
+    /// the path was typed (`./x`, `x`, absolute, or from a subdirectory). Standard input
+    /// keeps its display name; a path outside the root stays absolute.
+    pub fn baseline_key(&self, input: &Input) -> String {
+        let Some(path) = &input.path else { return input.display.clone() };
+        self.from_root(path).to_string_lossy().replace('\\', "/")
+    }
+
+    /// `path` (relative to the current directory, or absolute) relative to the root when it
+    /// lies below it, else absolute; `.` and `..` resolved.
+    fn from_root(&self, path: &Path) -> PathBuf {
+        let absolute = lexical(&self.cwd.join(path));
+        absolute.strip_prefix(&self.root).map(Path::to_path_buf).unwrap_or(absolute)
+    }
+
     /// The rules for one input: the base rules with every matching override applied.
     pub fn rules_for(&self, input: &Input) -> Rules {
         let mut rules = self.rules.clone();
         let Some(path) = &input.path else { return rules };
-        let absolute = lexical(&self.cwd.join(path));
-        let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
-        for o in self.path_rules.iter().filter(|o| o.globs.is_match(relative)) {
+        let relative = self.from_root(path);
+        for o in self.path_rules.iter().filter(|o| o.globs.is_match(&relative)) {
             if let Some(v) = &o.fail_on {
                 rules.fail_on = v.clone();
             }

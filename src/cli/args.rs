@@ -3,6 +3,7 @@ use super::choice::choice;
 use anyhow::Context;
 use boilerguard::batch::{BatchOptions, OnError, Outcome};
 use boilerguard::category::parse_list;
+use boilerguard::check::{Config, ExplicitSettings, Settings};
 use boilerguard::classify::ClassifyOptions;
 use boilerguard::corpus::input::Discovered;
 use boilerguard::corpus::output::write_file;
@@ -15,7 +16,7 @@ use boilerguard::segment::BlockMode;
 use boilerguard::{Detector, DetectorConfig};
 use clap::Args;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A flag's score (threshold, rate): a number in 0–1.
@@ -44,9 +45,9 @@ pub struct DetectArgs {
     /// Lowest block score labeled as boilerplate.
     #[arg(long, value_name = "SCORE", default_value_t = 0.5, value_parser = unit_interval)]
     pub threshold: f64,
-    /// How documents are cut into blocks.
-    #[arg(long, value_parser = choice::<BlockMode>(), default_value_t = BlockMode::Auto)]
-    pub blocks: BlockMode,
+    /// How documents are cut into blocks [default: auto, or the configuration's for explain].
+    #[arg(long, value_parser = choice::<BlockMode>())]
+    pub blocks: Option<BlockMode>,
 }
 
 impl DetectArgs {
@@ -57,7 +58,7 @@ impl DetectArgs {
             pattern_dirs: self.patterns.clone(),
             languages: self.lang.clone(),
             classify: ClassifyOptions { threshold: self.threshold, categories: parse_list(&self.categories)? },
-            blocks: self.blocks,
+            blocks: self.blocks.unwrap_or_default(),
             ..DetectorConfig::default()
         })
     }
@@ -70,6 +71,58 @@ impl DetectArgs {
             "--no-builtin needs at least one --patterns DIR"
         );
         Ok(config.build()?)
+    }
+
+    /// Builds the detector with the patterns, languages and block mode of `config` (a
+    /// `boilerguard.toml`) where these flags do not set them, as `check` would.
+    pub fn detector_with(&self, config: Option<&Config>, cwd: &Path) -> anyhow::Result<Detector> {
+        let Some(config) = config else { return self.detector() };
+        let explicit = ExplicitSettings {
+            patterns: self.patterns.clone(),
+            no_builtin: self.no_builtin,
+            lang: self.lang.clone(),
+            blocks: self.blocks,
+            ..ExplicitSettings::default()
+        };
+        let settings = Settings::resolve(Some(config), &explicit, cwd)?;
+        let from_file = settings.detector_config();
+        let detector = DetectorConfig {
+            builtin: from_file.builtin,
+            pattern_dirs: from_file.pattern_dirs,
+            languages: from_file.languages,
+            blocks: from_file.blocks,
+            ..self.config()?
+        };
+        anyhow::ensure!(
+            detector.builtin || !detector.pattern_dirs.is_empty(),
+            "--no-builtin (or `builtin = false` in {}) needs at least one pattern directory",
+            config.path.display()
+        );
+        Ok(detector.build()?)
+    }
+}
+
+/// Which configuration file applies (`check`, `explain`).
+#[derive(Debug, Args, Clone)]
+pub struct ConfigArgs {
+    /// Use this configuration file instead of the nearest boilerguard.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore boilerguard.toml files.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
+impl ConfigArgs {
+    /// The configuration in force: the file named, else the nearest `boilerguard.toml` in
+    /// `cwd` or above, unless `--no-config`.
+    pub fn load(&self, cwd: &Path) -> anyhow::Result<Option<Config>> {
+        let path = match (&self.config, self.no_config) {
+            (_, true) => None,
+            (Some(path), _) => Some(path.clone()),
+            (None, false) => Config::discover(cwd),
+        };
+        Ok(path.map(|p| Config::load(&p, cwd)).transpose()?)
     }
 }
 
@@ -105,6 +158,11 @@ impl InputArgs {
     }
 }
 
+/// The progress bar's line. Decimal units (MB), as in the summary. No ETA: the bar counts
+/// bytes read, and the reader runs ahead of the workers by the queue of chunks, so an ETA
+/// from it would reach 0 s long before the work ends.
+const PROGRESS_TEMPLATE: &str = "{bar:30} {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec}";
+
 /// A progress bar over the raw bytes of `inputs` when stderr is a terminal and the run is
 /// not quiet, and the callback that feeds it.
 pub fn progress_bar(
@@ -115,7 +173,7 @@ pub fn progress_bar(
         let total: u64 = inputs.iter().map(|i| i.size).sum();
         let bar = indicatif::ProgressBar::new(total);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}")
+            indicatif::ProgressStyle::with_template(PROGRESS_TEMPLATE)
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
@@ -231,7 +289,7 @@ impl RunArgs {
     pub fn batch(&self, fields: FieldNames, inputs: &[Input]) -> (BatchOptions, Option<indicatif::ProgressBar>) {
         let (bar, progress) = progress_bar(self.quiet, inputs);
         let threads = worker_threads(self.threads);
-        if threads < self.threads {
+        if threads < self.threads && !self.quiet {
             say!(
                 "boilerguard: note: -j {} capped at {threads} ({MAX_THREADS_PER_CORE} per available core)",
                 self.threads
@@ -260,6 +318,27 @@ impl RunArgs {
         outcome: &Outcome,
         bar: Option<indicatif::ProgressBar>,
     ) -> anyhow::Result<super::ExitStatus> {
+        self.finish_with(discovered, outcome, bar, !self.quiet)
+    }
+
+    /// [`Self::finish`] for a command that prints its own summary (`check`): the record
+    /// counts would only repeat it in other words.
+    pub fn finish_without_summary(
+        &self,
+        discovered: &Discovered,
+        outcome: &Outcome,
+        bar: Option<indicatif::ProgressBar>,
+    ) -> anyhow::Result<super::ExitStatus> {
+        self.finish_with(discovered, outcome, bar, false)
+    }
+
+    fn finish_with(
+        &self,
+        discovered: &Discovered,
+        outcome: &Outcome,
+        bar: Option<indicatif::ProgressBar>,
+        summary: bool,
+    ) -> anyhow::Result<super::ExitStatus> {
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
@@ -272,10 +351,10 @@ impl RunArgs {
         for w in &outcome.warnings {
             say!("boilerguard: warning: {w}");
         }
-        if !discovered.skipped.is_empty() {
+        if !discovered.skipped.is_empty() && !self.quiet {
             say!("boilerguard: note: {} files in directories skipped (not .txt/.md/.jsonl/.ndjson; use --glob to include)", discovered.skipped.len());
         }
-        if !self.quiet {
+        if summary {
             super::stderr::text(&outcome.stats.render());
         }
         // Even under --quiet: a record missing from the output is never a silent event.
@@ -301,5 +380,28 @@ impl RunArgs {
         }
         let failed = !discovered.errors.is_empty() || !outcome.clean_exit();
         Ok(if failed { super::ExitStatus::Error } else { super::ExitStatus::Success })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_bar_speaks_the_summary_units_and_promises_no_eta() {
+        assert!(indicatif::ProgressStyle::with_template(PROGRESS_TEMPLATE).is_ok());
+        assert!(!PROGRESS_TEMPLATE.contains("eta"));
+        assert!(!PROGRESS_TEMPLATE.contains("binary"));
+        for key in ["{bytes}", "{total_bytes}", "{bytes_per_sec}"] {
+            assert!(!PROGRESS_TEMPLATE.contains(key), "{key} counts in MiB, the summary in MB");
+        }
+    }
+
+    #[test]
+    fn scores_outside_zero_to_one_are_refused() {
+        assert_eq!(unit_interval("0.25"), Ok(0.25));
+        assert!(unit_interval("1.5").is_err());
+        assert!(unit_interval("-0.1").is_err());
+        assert!(unit_interval("NaN").is_err());
     }
 }

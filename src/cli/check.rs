@@ -1,11 +1,11 @@
 //! `boilerguard check`: flags → [`boilerguard::check`] settings → one reporter → exit status.
-use super::args::{unit_interval, InputArgs, RunArgs};
+use super::args::{unit_interval, ConfigArgs, InputArgs, RunArgs};
 use super::choice::choice;
 use super::ExitStatus;
 use anyhow::Context;
 use boilerguard::batch::Outcome;
 use boilerguard::category::{parse_list, Category};
-use boilerguard::check::{check, Baseline, CheckOptions, Config, ConfigError, ExplicitSettings, Format, Settings};
+use boilerguard::check::{check, Baseline, CheckOptions, ConfigError, ExplicitSettings, Format, Settings};
 use boilerguard::corpus::output::AtomicFile;
 use boilerguard::corpus::plan::STDOUT;
 use boilerguard::corpus::Compression;
@@ -58,12 +58,8 @@ pub struct CheckArgs {
     /// Record every current finding in FILE (JSON) and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
-    /// Use this configuration file instead of the nearest boilerguard.toml.
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Ignore boilerguard.toml files.
-    #[arg(long, conflicts_with = "config")]
-    no_config: bool,
+    #[command(flatten)]
+    config: ConfigArgs,
     /// Add the patterns in DIR (`<lang>/<category>.toml` files); repeatable.
     #[arg(long = "patterns", value_name = "DIR")]
     patterns: Vec<PathBuf>,
@@ -138,12 +134,7 @@ impl CheckArgs {
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let config_path = match (&args.config, args.no_config) {
-        (_, true) => None,
-        (Some(path), _) => Some(path.clone()),
-        (None, false) => Config::discover(&cwd),
-    };
-    let config = config_path.map(|p| Config::load(&p, &cwd)).transpose()?;
+    let config = args.config.load(&cwd)?;
     let settings = Settings::resolve(config.as_ref(), &args.explicit_settings(), &cwd)?;
     let detector_config = settings.detector_config();
     anyhow::ensure!(
@@ -175,11 +166,17 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
 
     if let Some(path) = &args.write_baseline {
         result.current.save(path)?;
-        let status = args.run.finish(&discovered, &result.outcome, bar)?;
+        let status = args.run.finish_without_summary(&discovered, &result.outcome, bar)?;
         say!("boilerguard: wrote {} findings to the baseline {}", result.current.findings.len(), path.display());
         return Ok(args.empty_status(&result.outcome, status).unwrap_or(status));
     }
 
+    // A run that could read nothing has no verdict to give: "No boilerplate found in 0
+    // documents" after the error would read as a pass.
+    let fatal = !discovered.errors.is_empty() || !result.outcome.clean_exit();
+    if fatal && result.report.summary.documents == 0 {
+        return args.run.finish_without_summary(&discovered, &result.outcome, bar);
+    }
     let reporter = args.format.reporter(args.color());
     match &args.output {
         Some(path) => {
@@ -194,7 +191,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
             out.flush()?;
         }
     }
-    let status = args.run.finish(&discovered, &result.outcome, bar)?;
+    let status = args.run.finish_without_summary(&discovered, &result.outcome, bar)?;
     if let Some(empty) = args.empty_status(&result.outcome, status) {
         return Ok(empty);
     }

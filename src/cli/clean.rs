@@ -88,7 +88,7 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
     args.report.claim(&mut plan)?;
     claim_outputs(&mut plan, &discovered.inputs, &options)?;
     args.run.claim_rejects(&mut plan)?;
-    handle_stale_temps(&stale_temps(&batch, &options), args.resume || args.remove_stale_temp)?;
+    handle_stale_temps(&stale_temps(&batch, &options), args.resume || args.remove_stale_temp, args.run.quiet)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     let outcome = clean(&detector, &discovered.inputs, &batch, &options, &mut out)?;
@@ -103,13 +103,15 @@ fn names_a_directory(path: &Path) -> bool {
 }
 
 /// Removes the temporary files of killed runs, or names them.
-fn handle_stale_temps(stale: &[PathBuf], remove: bool) -> anyhow::Result<()> {
+fn handle_stale_temps(stale: &[PathBuf], remove: bool, quiet: bool) -> anyhow::Result<()> {
     let Some(first) = stale.first() else { return Ok(()) };
     if remove {
         for path in stale {
             std::fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))?;
         }
-        say!("boilerguard: note: removed {} temporary files left by an interrupted run", stale.len());
+        if !quiet {
+            say!("boilerguard: note: removed {} temporary files left by an interrupted run", stale.len());
+        }
     } else {
         say!(
             "boilerguard: warning: {}: temporary file left by an interrupted run ({} in all); \

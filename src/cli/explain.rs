@@ -1,5 +1,5 @@
 //! `boilerguard explain`.
-use super::args::DetectArgs;
+use super::args::{ConfigArgs, DetectArgs};
 use super::ExitStatus;
 use anyhow::Context;
 use boilerguard::corpus::record::{parse_record, utf8_error};
@@ -23,6 +23,8 @@ pub struct ExplainArgs {
     text_field: String,
     #[command(flatten)]
     detect: DetectArgs,
+    #[command(flatten)]
+    config: ConfigArgs,
 }
 
 fn read_input(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
@@ -44,7 +46,9 @@ fn read_input(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
 }
 
 pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
-    let detector = args.detect.detector()?;
+    // The patterns `check` used, so that its findings can be explained.
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let detector = args.detect.detector_with(args.config.load(&cwd)?.as_ref(), &cwd)?;
     let bytes = read_input(&args.file)?;
     let shown = args.file.display().to_string();
     let text = match args.line {

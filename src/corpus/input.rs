@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InputFormat {
-    /// From the file name (`.jsonl`, `.ndjson` → JSONL, anything else → text); for standard
-    /// input, JSONL when the first non-blank byte is `{`.
+    /// From the file name (`.jsonl`, `.ndjson` → JSONL, `.txt`, `.text`, `.md` → text); for
+    /// any other name and for standard input, from the content: JSONL when the first
+    /// non-blank byte is `{` and the first line is JSON, else text.
     Auto,
     /// The whole file is one document.
     Text,
@@ -163,7 +164,8 @@ pub fn discover(paths: &[PathBuf], options: &InputOptions) -> Result<Discovered,
 
 fn file_input(path: &Path, relative: PathBuf, forced: InputFormat, size: u64) -> Input {
     let format = match forced {
-        InputFormat::Auto => format_from_name(path).unwrap_or(InputFormat::Text),
+        // Left to `open`, which looks at the content.
+        InputFormat::Auto => format_from_name(path).unwrap_or(InputFormat::Auto),
         f => f,
     };
     Input { path: Some(path.to_path_buf()), relative, display: path.display().to_string(), format, size }
@@ -238,17 +240,28 @@ pub fn open(
     let format = match input.format {
         InputFormat::Auto => {
             let head = stream.fill_buf().map_err(|e| CorpusError::io(&path_for_errors, e))?;
-            let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-            let first = head.iter().find(|b| !b.is_ascii_whitespace());
-            if first == Some(&b'{') {
-                InputFormat::Jsonl
-            } else {
-                InputFormat::Text
-            }
+            sniff(head)
         }
         f => f,
     };
     Ok((stream, format, compression))
+}
+
+/// JSONL when the first non-blank byte of `head` is `{` and its first line is JSON (or runs
+/// on past `head`), else text: a text that merely starts with a brace stays text.
+fn sniff(head: &[u8]) -> InputFormat {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let Some(start) = head.iter().position(|b| !b.is_ascii_whitespace()) else { return InputFormat::Text };
+    if head[start] != b'{' {
+        return InputFormat::Text;
+    }
+    let rest = &head[start..];
+    let line = memchr::memchr(b'\n', rest).map_or(rest, |end| &rest[..end]);
+    match serde_json::from_slice::<serde::de::IgnoredAny>(line) {
+        Ok(_) => InputFormat::Jsonl,
+        Err(e) if e.is_eof() && line.len() == rest.len() => InputFormat::Jsonl,
+        Err(_) => InputFormat::Text,
+    }
 }
 
 struct Counting {
@@ -285,5 +298,16 @@ mod tests {
         assert_eq!(Compression::from_magic(&[0x1f, 0x8b, 8]), Some(Compression::Gzip));
         assert_eq!(Compression::from_magic(&[0x28, 0xb5, 0x2f, 0xfd, 0]), Some(Compression::Zstd));
         assert_eq!(Compression::from_magic(b"{\"id\""), None);
+    }
+
+    #[test]
+    fn content_decides_between_jsonl_and_text() {
+        assert_eq!(sniff(b"\n  {\"id\":\"a\",\"text\":\"x\"}\n{}"), InputFormat::Jsonl);
+        assert_eq!(sniff(b"\xEF\xBB\xBF{\"text\":\"x\"}"), InputFormat::Jsonl);
+        // A first line cut off by the end of the buffer is taken for what it starts as.
+        assert_eq!(sniff(b"{\"text\":\"a very long li"), InputFormat::Jsonl);
+        assert_eq!(sniff(b"{braces} open this text\nand more"), InputFormat::Text);
+        assert_eq!(sniff(b"Plain text\n{\"id\":1}"), InputFormat::Text);
+        assert_eq!(sniff(b""), InputFormat::Text);
     }
 }

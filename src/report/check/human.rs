@@ -73,7 +73,7 @@ impl Human {
                 Some(l) => (i == 0).then_some(l),
             };
             let gutter = number.map_or_else(String::new, |n| n.to_string());
-            let (mut shown, mut carets, mut any) = (String::new(), String::new(), false);
+            let (mut shown, mut carets, mut any, mut painting) = (String::new(), String::new(), false, false);
             for (byte, c) in line.trim_end_matches('\r').char_indices() {
                 let c = if c.is_control() { ' ' } else { c };
                 let at = offset + byte;
@@ -82,12 +82,17 @@ impl Human {
                 }
                 let hit = f.matches.get(next_match).is_some_and(|s| s.start <= at);
                 any |= hit;
-                if hit && self.color {
-                    shown.push_str(&format!("{accent}{c}{RESET}"));
-                } else {
-                    shown.push(c);
+                // One escape around each run of matched chars, not one per char: a log viewer
+                // or a test reads the span as one.
+                if self.color && hit != painting {
+                    shown.push_str(if hit { accent } else { RESET });
+                    painting = hit;
                 }
+                shown.push(c);
                 carets.push(if hit { '^' } else { ' ' });
+            }
+            if painting {
+                shown.push_str(RESET);
             }
             writeln!(out, "{} {bar} {}", self.paint(BLUE, &format!("{gutter:>width$}")), shown.trim_end())?;
             if any {

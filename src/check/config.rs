@@ -314,12 +314,12 @@ impl Settings {
     /// keeps its display name; a path outside the root stays absolute.
     pub fn baseline_key(&self, input: &Input) -> String {
         let Some(path) = &input.path else { return input.display.clone() };
-        self.from_root(path).to_string_lossy().replace('\\', "/")
+        self.below_root(path).to_string_lossy().replace('\\', "/")
     }
 
     /// `path` (relative to the current directory, or absolute) relative to the root when it
     /// lies below it, else absolute; `.` and `..` resolved.
-    fn from_root(&self, path: &Path) -> PathBuf {
+    fn below_root(&self, path: &Path) -> PathBuf {
         let absolute = lexical(&self.cwd.join(path));
         absolute.strip_prefix(&self.root).map(Path::to_path_buf).unwrap_or(absolute)
     }
@@ -328,7 +328,7 @@ impl Settings {
     pub fn rules_for(&self, input: &Input) -> Rules {
         let mut rules = self.rules.clone();
         let Some(path) = &input.path else { return rules };
-        let relative = self.from_root(path);
+        let relative = self.below_root(path);
         for o in self.path_rules.iter().filter(|o| o.globs.is_match(&relative)) {
             if let Some(v) = &o.fail_on {
                 rules.fail_on = v.clone();

@@ -15,7 +15,7 @@
 //! the interpreter.
 use boilerguard::category::parse_list;
 use boilerguard::classify::ClassifyOptions;
-use boilerguard::report::explain::render;
+use boilerguard::report::explain::{render_with, Offsets};
 use boilerguard::report::record::round_score;
 use boilerguard::named::Named;
 use boilerguard::segment::BlockMode;
@@ -247,7 +247,8 @@ fn pattern_error(py: Python<'_>, e: &boilerguard::PatternError) -> PyErr {
     let err = PatternError::new_err(e.to_string());
     let value = err.value(py);
     let _ = value.setattr("file", e.file.as_ref().map(|f| f.display().to_string()));
-    let _ = value.setattr("line", e.line);
+    // No line (an error about the whole set, or a file unread) is None, not a line 0.
+    let _ = value.setattr("line", (e.line > 0).then_some(e.line));
     let _ = value.setattr("pattern_id", e.id.clone());
     let _ = value.setattr("reason", e.reason.clone());
     err
@@ -379,9 +380,11 @@ impl PyDetector {
     }
 
     /// Every block of `text` with its label, score, matched patterns and the reason, as the
-    /// CLI's `explain` prints it (offsets in this report are UTF-8 byte offsets).
+    /// CLI's `explain` prints it, with offsets as `str` indices (code points) like `Block`'s.
     fn explain(&self, py: Python<'_>, text: PyBackedStr) -> PyResult<String> {
-        py.allow_threads(|| guarded(|| render(&self.detector, &self.detector.analyze(&text))))
+        py.allow_threads(|| {
+            guarded(|| render_with(&self.detector, &self.detector.analyze(&text), Offsets::Chars))
+        })
     }
 
     /// `[scan(t) for t in texts]`, computed in parallel without the GIL; input order kept.

@@ -321,18 +321,9 @@ impl RunArgs {
         self.finish_with(discovered, outcome, bar, !self.quiet)
     }
 
-    /// [`Self::finish`] for a command that prints its own summary (`check`): the record
-    /// counts would only repeat it in other words.
-    pub fn finish_without_summary(
-        &self,
-        discovered: &Discovered,
-        outcome: &Outcome,
-        bar: Option<indicatif::ProgressBar>,
-    ) -> anyhow::Result<super::ExitStatus> {
-        self.finish_with(discovered, outcome, bar, false)
-    }
-
-    fn finish_with(
+    /// [`Self::finish`], printing the record summary only when `summary` says so: a command
+    /// that prints its own (`check`) passes false, since the counts would only repeat it.
+    pub fn finish_with(
         &self,
         discovered: &Discovered,
         outcome: &Outcome,

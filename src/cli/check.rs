@@ -166,7 +166,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
 
     if let Some(path) = &args.write_baseline {
         result.current.save(path)?;
-        let status = args.run.finish_without_summary(&discovered, &result.outcome, bar)?;
+        let status = args.run.finish_with(&discovered, &result.outcome, bar, false)?;
         say!("boilerguard: wrote {} findings to the baseline {}", result.current.findings.len(), path.display());
         return Ok(args.empty_status(&result.outcome, status).unwrap_or(status));
     }
@@ -175,7 +175,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     // documents" after the error would read as a pass.
     let fatal = !discovered.errors.is_empty() || !result.outcome.clean_exit();
     if fatal && result.report.summary.documents == 0 {
-        return args.run.finish_without_summary(&discovered, &result.outcome, bar);
+        return args.run.finish_with(&discovered, &result.outcome, bar, false);
     }
     let reporter = args.format.reporter(args.color());
     match &args.output {
@@ -191,7 +191,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
             out.flush()?;
         }
     }
-    let status = args.run.finish_without_summary(&discovered, &result.outcome, bar)?;
+    let status = args.run.finish_with(&discovered, &result.outcome, bar, false)?;
     if let Some(empty) = args.empty_status(&result.outcome, status) {
         return Ok(empty);
     }

@@ -132,7 +132,7 @@ pub struct InputArgs {
     /// Files, directories (recursive) or `-` for standard input.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
-    /// Record layout; `auto` goes by file name (`.jsonl`/`.ndjson` are JSONL).
+    /// Record layout; `auto` goes by file name (`.jsonl`/`.ndjson` are JSONL), else by content.
     #[arg(long, value_parser = choice::<InputFormat>(), default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
     /// JSONL field holding the text.

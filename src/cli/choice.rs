@@ -38,7 +38,7 @@ impl Choice for InputFormat {
     fn help(self) -> &'static str {
         match self {
             InputFormat::Auto => {
-                "From the file name (`.jsonl`, `.ndjson` → JSONL, anything else → text); for standard input, JSONL when the first non-blank byte is `{`"
+                "From the file name (`.jsonl`, `.ndjson` → JSONL; `.txt`, `.md` → text); for other names and standard input, JSONL when the first non-blank byte is `{` and the first line is JSON"
             }
             InputFormat::Text => "The whole file is one document",
             InputFormat::Jsonl => "One JSON object per line",

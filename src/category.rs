@@ -1,4 +1,4 @@
-//! The fixed set of boilerplate categories (DESIGN.md, "Categories").
+//! The fixed set of boilerplate categories (listed in the README and `docs/output-record.md`).
 //!
 //! Categories are a closed enum rather than free strings so that a typo in a pattern file or
 //! on the command line is an error at load time, not a silently empty category.
@@ -31,7 +31,7 @@ pub enum Category {
 }
 
 impl Category {
-    /// Every category, in the order of DESIGN.md.
+    /// Every category, in documentation order.
     pub const ALL: [Category; 9] = [
         Category::Donation,
         Category::Disclaimer,

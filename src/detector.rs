@@ -48,6 +48,7 @@ impl DetectorConfig {
     /// Loads the patterns and compiles the detector. Every language asked for must be a
     /// known code (see [`crate::lang`]) with patterns of its own.
     pub fn build(&self) -> Result<Detector, BuildError> {
+        unit_score(self.classify.threshold).map_err(BuildError::Threshold)?;
         let languages = parse_languages(&self.languages)?;
         let mut set = if self.builtin { PatternSet::builtin()? } else { PatternSet::new() };
         for dir in &self.pattern_dirs {
@@ -69,7 +70,7 @@ impl DetectorConfig {
 }
 
 /// Why a [`Detector`] could not be built from a [`DetectorConfig`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BuildError {
     /// A pattern file or the set is invalid.
     #[error(transparent)]
@@ -77,6 +78,24 @@ pub enum BuildError {
     /// The language list selects nothing it names.
     #[error(transparent)]
     Language(#[from] LanguageError),
+    /// The threshold is not a score.
+    #[error("threshold {0}")]
+    Threshold(ScoreOutOfRange),
+}
+
+/// A number outside 0–1 where a score (a threshold, a rate) was expected.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+#[error("must be between 0 and 1, found {0}")]
+pub struct ScoreOutOfRange(pub f64);
+
+/// `value` when it lies in 0–1, the range of block scores: the one check of every threshold,
+/// whether it comes from a flag, a configuration file or Python.
+pub fn unit_score(value: f64) -> Result<f64, ScoreOutOfRange> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ScoreOutOfRange(value))
+    }
 }
 
 /// A compiled detector. Cheap to share: `&Detector` is `Send + Sync`.

@@ -1,4 +1,4 @@
-//! Quality against labeled data (DESIGN.md, "Labeled data format").
+//! Quality against labeled data (the format is in `docs/labeled-data.md`).
 //!
 //! A gold document is a list of labeled paragraphs; its text is the paragraphs joined with
 //! `"\n"`. A paragraph's predicted label is the coarse label (donation, disclaimer, other) of

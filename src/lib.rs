@@ -10,13 +10,17 @@
 //! 3. [`normalize`]: a normalized view of the text (case, quotes, dashes, white space,
 //!    invisible characters folded) with a map back to original offsets.
 //! 4. [`matcher`]: one Aho-Corasick pass finds every phrase; regexes run only on blocks where
-//!    their required literals ([`literals`]) occur.
+//!    their required literals ([`matcher::literals`]) occur.
 //! 5. [`classify`]: hits become per-block evidence, evidence becomes labels, appeals grow
 //!    over their neighbouring blocks; every label keeps its reason.
-//! 6. [`Detector`] ties these together; [`batch`] runs it over whole corpora read by
-//!    [`corpus`]; [`report`] and [`eval`] present results.
-//! 7. [`check`] is the CI gate on top of [`batch`]: rules, baselines, configuration file and
-//!    the human, JSON, SARIF, GitHub and JUnit reporters.
+//! 6. [`Detector`] ties these together; [`batch`] runs it over whole corpora read and
+//!    written by [`corpus`]; [`eval`] measures it against labeled data.
+//! 7. [`check`] is the CI gate on top of [`batch`]: rules, baselines, configuration file.
+//! 8. [`report`] is the one output layer: every format of every command is a
+//!    [`report::Reporter`] chosen by the caller.
+//!
+//! The command line (`src/cli/`) only parses flags and prints; the library has no argument
+//! parser. The output-record and labeled-data contracts are in `docs/`.
 //!
 //! # Example
 //!
@@ -32,7 +36,6 @@
 //! assert_eq!(detector.clean(text), "The council approved the budget on Tuesday.\n");
 //! # Ok::<(), boilerguard::PatternError>(())
 //! ```
-mod automata;
 pub mod batch;
 pub mod category;
 pub mod check;
@@ -41,20 +44,19 @@ pub mod corpus;
 pub mod detector;
 pub mod error;
 pub mod eval;
-pub mod exit;
 pub mod fit;
 pub mod lang;
-pub mod literals;
 pub mod matcher;
 pub mod mine;
+pub mod named;
 pub mod normalize;
 pub mod pattern;
 pub mod pattern_qa;
+pub mod regex_build;
 pub mod report;
 pub mod segment;
 
 pub use category::Category;
 pub use detector::{Analysis, BuildError, Detector, DetectorConfig, Finding};
 pub use error::{CorpusError, PatternError};
-pub use exit::ExitStatus;
 pub use pattern::{Pattern, PatternSet};

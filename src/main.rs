@@ -8,10 +8,10 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(status) => status.into(),
-        Err(err) if is_broken_pipe(&err) => boilerguard::ExitStatus::BrokenPipe.into(),
+        Err(err) if is_broken_pipe(&err) => cli::ExitStatus::BrokenPipe.into(),
         Err(err) => {
             cli::stderr::line(format_args!("boilerguard: error: {}", describe(&err)));
-            boilerguard::ExitStatus::Error.into()
+            cli::ExitStatus::Error.into()
         }
     }
 }

@@ -10,7 +10,7 @@
 //!
 //! Documents are normalized with every letter folded: the copy is made anyway, and folding
 //! ASCII while copying it in bulk is cheaper than an automaton that folds ASCII case itself
-//! (measured: the same results, 3 % faster). `AsciiCase::Keep` remains for callers whose
+//! (`docs/performance.md`). `AsciiCase::Keep` remains for callers whose
 //! consumer folds ASCII case on its own.
 
 use std::sync::OnceLock;

@@ -2,12 +2,12 @@
 //!
 //! Scraped text puts one paragraph per line, so a line is a block by default. Hard-wrapped
 //! text (a paragraph over several lines, paragraphs separated by blank lines) is recognised
-//! by its shape, or chosen with `--blocks paragraphs`.
+//! by its shape, or chosen with [`BlockMode::Paragraphs`].
 use crate::normalize::Breaks;
 use memchr::memchr_iter;
 
 /// How text is cut into blocks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BlockMode {
     /// Paragraphs when the text looks hard-wrapped, else lines.
@@ -18,6 +18,8 @@ pub enum BlockMode {
     /// Runs of non-blank lines separated by blank lines are blocks.
     Paragraphs,
 }
+
+crate::named::named!(BlockMode, "block mode", { Auto => "auto", Lines => "lines", Paragraphs => "paragraphs" });
 
 /// A block of text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -153,7 +153,8 @@ fn clean_mirrors_directories_with_their_compression_and_annotations_restore_the_
     bin()
         .arg("clean")
         .args(FIXTURE_PATTERNS)
-        .args(["--quiet", "--annotate", "-o"])
+        // Not --quiet: that hides the note.
+        .args(["--annotate", "-o"])
         .arg(&out)
         .arg(&src)
         .assert()

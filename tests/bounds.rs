@@ -148,7 +148,8 @@ fn thousands_of_patterns_in_one_file_load_with_their_own_lines() {
 fn worker_threads_are_capped_with_a_note() {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     bin()
-        .args(["scan", "-j", "100000", "--quiet"])
+        // Not --quiet: that hides the note.
+        .args(["scan", "-j", "100000"])
         .args(FIXTURE_PATTERNS)
         .arg("tests/fixtures/article.txt")
         .timeout(HANG)

@@ -1,15 +1,13 @@
 //! `boilerguard check` end to end.
 //!
-//! Most cases are data: `tests/cmd/check/cases.toml` pins arguments, working directory,
-//! environment and exit code, and `tests/cmd/check/snapshots/` the output. The tests below
-//! the table check what a snapshot cannot say clearly: that JSON reads back into the strict
+//! Most cases are data: `tests/cmd/check/cases.toml` (run by `tests/cli_cases.rs`) pins
+//! arguments, working directory, environment and exit code, and `tests/cmd/check/snapshots/`
+//! the output. The tests here check what a snapshot cannot say clearly: that JSON reads back into the strict
 //! report structs, that SARIF has what GitHub code scanning requires, that JUnit is
 //! well-formed XML, and that a baseline survives edits and lets only new findings through.
 //! Every case uses the frozen patterns in `tests/cmd/check/patterns`, never the built-ins.
 use assert_cmd::Command;
 use boilerguard::check::{Baseline, CheckReport, Severity};
-use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The fixture folder.
@@ -38,71 +36,6 @@ fn check_in(dir: &Path) -> Command {
         .args(["--no-config", "--no-builtin", "--quiet", "--patterns"])
         .arg(fixtures().join("patterns"));
     cmd
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Cases {
-    case: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Case {
-    name: String,
-    #[serde(default)]
-    about: String,
-    args: Vec<String>,
-    #[serde(default)]
-    cwd: Option<String>,
-    #[serde(default = "yes")]
-    defaults: bool,
-    status: i32,
-    #[serde(default)]
-    env: BTreeMap<String, String>,
-    stdin: Option<String>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// Output with what changes between releases replaced.
-fn stable(text: &[u8]) -> String {
-    String::from_utf8_lossy(text).replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
-}
-
-#[test]
-fn cases_from_the_table() {
-    let table = std::fs::read_to_string(fixtures().join("cases.toml")).expect("cases.toml");
-    let cases: Cases = toml::from_str(&table).expect("cases.toml is valid");
-    assert!(cases.case.len() >= 20, "the table lost cases");
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("cmd/check/snapshots");
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    for case in &cases.case {
-        let mut cmd = if case.defaults { check_fixtures() } else { check() };
-        cmd.current_dir(fixtures().join(case.cwd.as_deref().unwrap_or(".")));
-        cmd.args(&case.args).envs(&case.env);
-        if let Some(stdin) = &case.stdin {
-            cmd.write_stdin(stdin.as_str());
-        }
-        let out = cmd.output().expect("runs");
-        let rendered = format!(
-            "status: {}\n--- stdout\n{}--- stderr\n{}",
-            out.status.code().unwrap_or(-1),
-            stable(&out.stdout),
-            stable(&out.stderr)
-        );
-        assert_eq!(out.status.code(), Some(case.status), "case {} ({}):\n{rendered}", case.name, case.about);
-        settings.set_description(format!(
-            "boilerguard check {}{}",
-            if case.defaults { "[defaults] " } else { "" },
-            case.args.join(" ")
-        ));
-        settings.bind(|| insta::assert_snapshot!(case.name.as_str(), rendered));
-    }
 }
 
 /// The JSON report of `args`, read into the strict structs.
@@ -283,4 +216,35 @@ fn color_only_when_asked_and_never_with_no_color() {
     let no_color =
         check_fixtures().args(["--color", "always", "docs/en-appeal.txt"]).env("NO_COLOR", "1").output().expect("runs");
     assert!(!no_color.stdout.contains(&0x1b), "NO_COLOR wins");
+}
+
+#[test]
+fn baselines_key_paths_from_the_configuration_root_however_they_are_typed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let patterns = fixtures().join("patterns");
+    let config =
+        format!("builtin = false\npatterns = [{:?}]\nbaseline = \"baseline.json\"\n", patterns.display().to_string());
+    std::fs::write(root.join("boilerguard.toml"), config).expect("config");
+    std::fs::create_dir_all(root.join("docs/sub")).expect("mkdir");
+    std::fs::copy(fixtures().join("docs/en-appeal.txt"), root.join("docs/a.txt")).expect("copy");
+    let run = |cwd: &Path, args: &[&str]| {
+        let out = check().current_dir(cwd).arg("--quiet").args(args).output().expect("runs");
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (written, _) = run(root, &["docs/a.txt", "--write-baseline", "baseline.json"]);
+    assert_eq!(written, Some(0));
+    let absolute = root.join("docs/a.txt").display().to_string();
+    for (cwd, path) in [
+        (root.to_path_buf(), "docs/a.txt"),
+        (root.to_path_buf(), "./docs/a.txt"),
+        (root.to_path_buf(), "docs/sub/../a.txt"),
+        (root.to_path_buf(), absolute.as_str()),
+        (root.join("docs"), "a.txt"),
+        (root.join("docs/sub"), "../a.txt"),
+    ] {
+        let (status, stdout) = run(&cwd, &[path]);
+        assert_eq!(status, Some(0), "{path} from {}: {stdout}", cwd.display());
+        assert!(stdout.contains("accepted by the baseline"), "{path}: {stdout}");
+    }
 }

@@ -3,10 +3,11 @@
 //! batch results independent of thread count and chunk size.
 mod common;
 
-use boilerguard::batch::{clean, scan, Annotation, BatchOptions, CleanOptions, CleanTarget, ScanFormat};
+use boilerguard::batch::{clean, scan, Annotation, BatchOptions, CleanOptions, CleanTarget};
 use boilerguard::corpus::{discover, InputOptions, PipelineOptions};
 use boilerguard::detector::remove_findings;
 use boilerguard::normalize::{normalize, AsciiCase, Breaks};
+use boilerguard::report::scan::ScanFormat;
 use boilerguard::{Detector, DetectorConfig};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -108,7 +109,7 @@ proptest! {
         let run = |threads: usize, chunk_bytes: usize| {
             let options = BatchOptions { pipeline: PipelineOptions { threads, chunk_bytes, ..PipelineOptions::default() }, ..BatchOptions::default() };
             let mut scanned = Vec::new();
-            let outcome = scan(detector(), &inputs, &options, ScanFormat::Jsonl, &mut scanned).expect("scan");
+            let outcome = scan(detector(), &inputs, &options, &*ScanFormat::Jsonl.reporter(), &mut scanned).expect("scan");
             let mut cleaned = Vec::new();
             let clean_options = CleanOptions { target: CleanTarget::Stdout, ..CleanOptions::default() };
             clean(detector(), &inputs, &options, &clean_options, &mut cleaned).expect("clean");

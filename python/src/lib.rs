@@ -15,8 +15,9 @@
 //! the interpreter.
 use boilerguard::category::parse_list;
 use boilerguard::classify::ClassifyOptions;
-use boilerguard::report::explain::render;
+use boilerguard::report::explain::{render_with, Offsets};
 use boilerguard::report::record::round_score;
+use boilerguard::named::Named;
 use boilerguard::segment::BlockMode;
 use boilerguard::{BuildError, Detector, DetectorConfig, Finding};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
@@ -140,14 +141,6 @@ struct Settings {
     threads: usize,
 }
 
-fn block_mode_name(mode: BlockMode) -> &'static str {
-    match mode {
-        BlockMode::Auto => "auto",
-        BlockMode::Lines => "lines",
-        BlockMode::Paragraphs => "paragraphs",
-    }
-}
-
 /// A `str`, an `os.PathLike`, or an iterable of them, as path strings.
 fn path_list(value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     if let Ok(one) = value.extract::<PathBuf>() {
@@ -198,16 +191,12 @@ impl Settings {
                 }
                 "blocks" => {
                     let name: String = value.extract()?;
-                    s.blocks = match name.as_str() {
-                        "auto" => BlockMode::Auto,
-                        "lines" => BlockMode::Lines,
-                        "paragraphs" => BlockMode::Paragraphs,
-                        _ => {
-                            return Err(PyValueError::new_err(format!(
-                                "invalid value '{name}' for blocks (possible values: auto, lines, paragraphs)"
-                            )))
-                        }
-                    }
+                    s.blocks = name.parse::<BlockMode>().map_err(|e| {
+                        PyValueError::new_err(format!(
+                            "invalid value '{name}' for blocks (possible values: {})",
+                            e.expected
+                        ))
+                    })?
                 }
                 "threads" => s.threads = if value.is_none() { 0 } else { value.extract()? },
                 _ => {
@@ -222,9 +211,8 @@ impl Settings {
 
     /// The library configuration, validated as the CLI validates its flags.
     fn config(&self) -> PyResult<DetectorConfig> {
-        if !(0.0..=1.0).contains(&self.threshold) {
-            return Err(PyValueError::new_err(format!("threshold must be between 0 and 1, found {}", self.threshold)));
-        }
+        boilerguard::detector::unit_score(self.threshold)
+            .map_err(|e| PyValueError::new_err(format!("threshold {e}")))?;
         if !self.builtin && self.patterns.is_empty() {
             return Err(PyValueError::new_err("builtin=False needs at least one patterns directory"));
         }
@@ -249,7 +237,7 @@ impl Settings {
         d.set_item("categories", &self.categories)?;
         d.set_item("threshold", self.threshold)?;
         d.set_item("languages", &self.languages)?;
-        d.set_item("blocks", block_mode_name(self.blocks))?;
+        d.set_item("blocks", self.blocks.name())?;
         d.set_item("threads", self.threads)?;
         Ok(d)
     }
@@ -259,7 +247,8 @@ fn pattern_error(py: Python<'_>, e: &boilerguard::PatternError) -> PyErr {
     let err = PatternError::new_err(e.to_string());
     let value = err.value(py);
     let _ = value.setattr("file", e.file.as_ref().map(|f| f.display().to_string()));
-    let _ = value.setattr("line", e.line);
+    // No line (an error about the whole set, or a file unread) is None, not a line 0.
+    let _ = value.setattr("line", (e.line > 0).then_some(e.line));
     let _ = value.setattr("pattern_id", e.id.clone());
     let _ = value.setattr("reason", e.reason.clone());
     err
@@ -342,6 +331,7 @@ impl PyDetector {
             BuildError::Patterns(e) => pattern_error(py, &e),
             // EN, eng or a language without patterns selected nothing, silently.
             BuildError::Language(e) => PyValueError::new_err(e.to_string()),
+            BuildError::Threshold(e) => PyValueError::new_err(format!("threshold {e}")),
         })?;
         let pool = match settings.threads {
             0 => None,
@@ -390,9 +380,11 @@ impl PyDetector {
     }
 
     /// Every block of `text` with its label, score, matched patterns and the reason, as the
-    /// CLI's `explain` prints it (offsets in this report are UTF-8 byte offsets).
+    /// CLI's `explain` prints it, with offsets as `str` indices (code points) like `Block`'s.
     fn explain(&self, py: Python<'_>, text: PyBackedStr) -> PyResult<String> {
-        py.allow_threads(|| guarded(|| render(&self.detector, &self.detector.analyze(&text))))
+        py.allow_threads(|| {
+            guarded(|| render_with(&self.detector, &self.detector.analyze(&text), Offsets::Chars))
+        })
     }
 
     /// `[scan(t) for t in texts]`, computed in parallel without the GIL; input order kept.
@@ -460,7 +452,7 @@ impl PyDetector {
             s.categories.as_ref().map_or("None".to_string(), |c| format!("{c:?}")),
             s.threshold,
             s.languages,
-            block_mode_name(s.blocks),
+            s.blocks.name(),
             s.threads,
             self.detector.patterns().len()
         )

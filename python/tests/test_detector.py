@@ -1,5 +1,6 @@
 """The Python API: offsets, cleaning, batches, options, errors, pickling, threads."""
 import pickle
+import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -159,6 +160,7 @@ def test_pattern_errors_carry_the_cli_message(cli: str) -> None:
     with pytest.raises(PatternError) as caught:
         Detector(missing)
     assert str(caught.value) == cli_error(cli, "--patterns", str(missing))
+    assert caught.value.line is None, "an error without a line has no line, not line 0"
 
 
 def test_bad_options_raise_value_errors_like_the_cli(cli: str) -> None:
@@ -182,8 +184,20 @@ def test_explain_is_the_cli_report(cli: str, det: Detector) -> None:
         [cli, "explain", "-", "--no-builtin", "--patterns", str(FIXTURE_PATTERNS)],
         input=DOC, capture_output=True, text=True, check=True,
     )
-    assert det.explain(DOC) == run.stdout
+    # The same report but for the unit of its offsets: code points here, bytes in the CLI.
+    offsets = re.compile(r" at \d+\.\.\d+: ")
+    assert offsets.sub(" at _: ", det.explain(DOC)) == offsets.sub(" at _: ", run.stdout)
+    assert det.explain(DOC) != run.stdout, "DOC has non-ASCII text before a hit"
     assert "[donation]" in det.explain(DOC)
+
+
+def test_explain_offsets_are_code_points_like_blocks() -> None:
+    det = Detector()
+    text = "Él añadió: ¡ojalá llueva!\nPlease donate to support our journalism today.\n"
+    hits = re.findall(r' at (\d+)\.\.(\d+): "([^"]*)"', det.explain(text))
+    assert hits, det.explain(text)
+    for start, end, quoted in hits:
+        assert text[int(start) : int(end)].lower() == quoted.lower()
 
 
 def test_package_metadata() -> None:

@@ -82,3 +82,8 @@ def test_ray_recipe(tmp_path: Path) -> None:
     prelude = "import ray\nray.init(num_cpus=2, include_dashboard=False, _node_ip_address='127.0.0.1')\n"
     run_recipe(tmp_path, "ray", prelude=prelude, env={"RAY_ENABLE_UV_RUN_RUNTIME_ENV": "0"})
     check_cleaned(written(tmp_path / "cleaned-ray"))
+
+
+def test_use_snippet_runs(tmp_path: Path) -> None:
+    """The "Use" section runs as written (it once used `texts` without defining it)."""
+    run_recipe(tmp_path, "use")

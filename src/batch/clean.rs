@@ -10,8 +10,8 @@
 //! kept, other records copied; gzip output gets one member per record, as Common Crawl writes
 //! them, so the output stays seekable) or as JSONL (`{"id","url",…,"text"}`, one line per
 //! `conversion` record; see [`WarcOutput`]).
-use super::scan::{work_or_pass, Tally, Work};
 use super::{source_of, BatchOptions, Outcome};
+use super::{work_or_pass, Tally, Work};
 use crate::corpus::input::format_from_name;
 use crate::corpus::output::{stale_temp_files, AtomicFile};
 use crate::corpus::pipeline::{Event, Pipeline};
@@ -38,7 +38,7 @@ pub enum CleanTarget {
 }
 
 /// What WARC and WET inputs are cleaned into.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum WarcOutput {
     /// By the output's name: WARC for `.warc`/`.wet` names (`.warc.gz`, `.warc.wet.gz`…) and
     /// for a directory (whose files keep the inputs' names), JSONL otherwise and on standard
@@ -52,6 +52,8 @@ pub enum WarcOutput {
     /// WARC records again.
     Warc,
 }
+
+crate::named::named!(WarcOutput, "WARC output", { Auto => "auto", Jsonl => "jsonl", Warc => "warc" });
 
 /// Options of `clean`.
 #[derive(Clone, Debug, Default)]
@@ -263,22 +265,18 @@ pub(crate) fn target_for(
     }
 }
 
-/// Claims in `plan` every file a clean run writes: outputs, sidecars and rejects. Fails,
+/// Claims in `plan` the files a clean run writes for its inputs: outputs and sidecars. Fails,
 /// before anything is written, when one of them is an input or two of them share a path.
-pub fn claim_outputs(
-    plan: &mut OutputPlan,
-    inputs: &[Input],
-    batch: &BatchOptions,
-    options: &CleanOptions,
-) -> Result<(), CorpusError> {
+/// The caller claims the rejects file after them, under the name its user knows it by.
+pub fn claim_outputs(plan: &mut OutputPlan, inputs: &[Input], options: &CleanOptions) -> Result<(), CorpusError> {
     match &options.target {
         CleanTarget::Stdout if options.annotate => {
-            return Err(CorpusError::Other(
-                "--annotate and --keep-text need -o (the sidecar is written beside the output)".into(),
-            ))
+            return Err(CorpusError::Other("annotations need an output file (the sidecar is written beside it)".into()))
         }
         CleanTarget::Stdout if options.resume => {
-            return Err(CorpusError::Other("--resume needs -o: standard output cannot be resumed".into()))
+            return Err(CorpusError::Other(
+                "a resumed run needs an output file: standard output cannot be resumed".into(),
+            ))
         }
         CleanTarget::Stdout => plan.claim(Path::new(STDOUT), "the cleaned records")?,
         CleanTarget::Dir(dir) => plan.claim_dir(dir)?,
@@ -291,9 +289,6 @@ pub fn claim_outputs(
                 plan.claim(&annotation_path(&target), format!("the annotations of {}", input.display))?;
             }
         }
-    }
-    if let Some(rejects) = &batch.rejects {
-        plan.claim(rejects, "--rejects")?;
     }
     Ok(())
 }
@@ -337,7 +332,11 @@ pub fn clean(
     options: &CleanOptions,
     stdout: &mut dyn Write,
 ) -> Result<Outcome, CorpusError> {
-    claim_outputs(&mut OutputPlan::new(inputs, &[]), inputs, batch, options)?;
+    let mut plan = OutputPlan::new(inputs, &[]);
+    claim_outputs(&mut plan, inputs, options)?;
+    if let Some(rejects) = &batch.rejects {
+        plan.claim(rejects, "the rejects file")?;
+    }
     let (done, todo): (Vec<Input>, Vec<Input>) =
         inputs.iter().cloned().partition(|input| options.resume && already_done(options, input));
     let inputs = &todo[..];

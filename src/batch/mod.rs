@@ -2,6 +2,8 @@
 //!
 //! Workers parse, analyze and format each record in parallel; the sink, on one thread,
 //! writes results in input order, routes rejects to the rejects file and keeps the counts.
+//! The plumbing every job shares (and `check` too) is here: `work` turns a record into a
+//! job's output, `Tally` counts what the pipeline reports and handles rejects.
 mod clean;
 #[cfg(feature = "parquet")]
 mod parquet;
@@ -15,27 +17,30 @@ pub use clean::{
 #[cfg(feature = "parquet")]
 pub use parquet::{annotation_field, ANNOTATION_COLUMN};
 pub use rejects::{Reject, RejectWriter};
-pub use scan::{scan, ScanFormat};
-pub(crate) use scan::{work, Tally, Work};
+pub use scan::scan;
 pub use stats::Stats;
 
-use crate::corpus::pipeline::{Progress, RecordRef};
+use crate::corpus::pipeline::{Event, Progress, RecordRef};
 use crate::corpus::record::{parse_record, parse_text, Document};
 use crate::corpus::Input;
 use crate::corpus::{FieldNames, InputFormat, PipelineOptions};
+use crate::detector::{Detector, Finding};
 use crate::error::CorpusError;
+use crate::report::html::{DocFacts, ReportData};
 use std::ops::Range;
 use std::path::PathBuf;
 
 /// What to do with a record that cannot be processed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum OnError {
-    /// Reject it (written to `--rejects`, counted) and go on.
+    /// Reject it (written to the rejects file, counted) and go on.
     #[default]
     Skip,
     /// Stop the run with an error.
     Fail,
 }
+
+crate::named::named!(OnError, "error policy", { Skip => "skip", Fail => "fail" });
 
 /// Options shared by every batch job.
 #[derive(Clone, Default)]
@@ -117,7 +122,7 @@ pub fn is_blank(rec: &RecordRef<'_>) -> bool {
     rec.format == InputFormat::Jsonl && rec.bytes.iter().all(u8::is_ascii_whitespace)
 }
 
-/// Turns a bad record into a reject, or into an error under `--on-error fail`. The bytes of
+/// Turns a bad record into a reject, or into an error under [`OnError::Fail`]. The bytes of
 /// an oversized record come as `spill` (the reject itself then carries none).
 pub(crate) fn reject_or_fail(
     on_error: OnError,
@@ -133,6 +138,166 @@ pub(crate) fn reject_or_fail(
     match spill {
         Some(mut bytes) => rejects.write_spilled(reject, &mut bytes),
         None => rejects.write(&reject),
+    }
+}
+
+/// What a worker made of one record.
+pub(crate) enum Work<T> {
+    /// A blank JSONL line.
+    Blank,
+    /// A WARC record that holds no document, with what the job makes of it (WARC output
+    /// copies it).
+    Passed(Option<T>),
+    /// A processed document.
+    Done {
+        /// Job-specific output.
+        output: T,
+        /// Its findings, for the counts.
+        findings: Vec<Finding>,
+        /// Bytes of the record.
+        bytes: usize,
+        /// What the HTML report keeps of it, when one is asked for.
+        facts: Option<DocFacts>,
+    },
+    /// A record that could not be processed.
+    Bad(Reject),
+}
+
+/// Handles the events every job treats alike; returns the job output of processed records.
+pub(crate) struct Tally {
+    pub outcome: Outcome,
+    pub rejects: RejectWriter,
+    on_error: OnError,
+    records_in_input: u64,
+    passed_in_input: u64,
+}
+
+impl Tally {
+    pub fn new(options: &BatchOptions) -> Result<Self, CorpusError> {
+        Ok(Tally {
+            outcome: Outcome { report: options.report.then(ReportData::default), ..Outcome::default() },
+            rejects: RejectWriter::new(options.rejects.as_deref())?,
+            on_error: options.on_error,
+            records_in_input: 0,
+            passed_in_input: 0,
+        })
+    }
+
+    /// Counts `event`; returns the output of a processed record for the job to write.
+    pub fn take<T>(&mut self, inputs: &[Input], event: Event<Work<T>>) -> Result<Option<(usize, u64, T)>, CorpusError> {
+        let stats = &mut self.outcome.stats;
+        match event {
+            Event::InputStart { .. } => {
+                stats.files += 1;
+                self.records_in_input = 0;
+                self.passed_in_input = 0;
+            }
+            Event::InputEnd { input } => {
+                if self.records_in_input == 0 && self.passed_in_input > 0 {
+                    self.outcome.warnings.push(format!(
+                        "{}: no WET conversion records, only {} WARC records of other types \
+                         (HTML response records are not extracted)",
+                        inputs[input].display, self.passed_in_input
+                    ));
+                } else if self.records_in_input == 0 {
+                    self.outcome.warnings.push(format!("{}: empty input, no records", inputs[input].display));
+                }
+            }
+            Event::InputError { error, .. } => {
+                stats.files_failed += 1;
+                self.outcome.input_errors.push(error.to_string());
+            }
+            Event::Oversized { input, line, size, spill } => {
+                stats.records_in += 1;
+                stats.bytes_in += size;
+                self.records_in_input += 1;
+                let reason = format!("record of {size} bytes exceeds the limit on record size");
+                let reject = Reject::oversized(&inputs[input].display, line, reason);
+                reject_or_fail(self.on_error, &mut self.rejects, stats, reject, spill)?;
+            }
+            Event::Damaged { input, line, offset, reason, bytes, spill } => {
+                stats.records_in += 1;
+                stats.bytes_in += bytes.len() as u64;
+                self.records_in_input += 1;
+                let display = &inputs[input].display;
+                let reason = format!("damaged WARC record at byte offset {offset}: {reason}");
+                self.outcome.input_errors.push(format!("{display}: {reason}; its bytes are rejected, reading went on"));
+                let reject = Reject::new(display, line, reason, &bytes).at_offset(Some(offset));
+                reject_or_fail(self.on_error, &mut self.rejects, stats, reject, spill)?;
+            }
+            Event::Record { output: Work::Blank, .. } => stats.blank_lines += 1,
+            Event::Record { output: Work::Passed(_), .. } => {
+                stats.warc_non_documents += 1;
+                self.passed_in_input += 1;
+            }
+            Event::Record { output: Work::Bad(reject), .. } => {
+                stats.records_in += 1;
+                stats.bytes_in += reject.len() as u64;
+                self.records_in_input += 1;
+                reject_or_fail(self.on_error, &mut self.rejects, stats, reject, None)?;
+            }
+            Event::Record { input, line, output: Work::Done { output, findings, bytes, facts } } => {
+                stats.records_in += 1;
+                stats.bytes_in += bytes as u64;
+                self.records_in_input += 1;
+                stats.add_findings(&findings);
+                if let (Some(report), Some(facts)) = (self.outcome.report.as_mut(), facts) {
+                    report.add(facts);
+                }
+                return Ok(Some((input, line, output)));
+            }
+        }
+        Ok(None)
+    }
+
+    pub fn finish(mut self, started: std::time::Instant) -> Result<Outcome, CorpusError> {
+        self.rejects.commit()?;
+        self.outcome.stats.finish(started.elapsed());
+        Ok(self.outcome)
+    }
+}
+
+/// Parses and analyzes a record, then lets `render` make the job's output from it.
+pub(crate) fn work<T>(
+    detector: &Detector,
+    options: &BatchOptions,
+    rec: &RecordRef<'_>,
+    render: impl FnOnce(&crate::corpus::Document<'_>, &[Finding]) -> T,
+) -> Work<T> {
+    work_or_pass(detector, options, rec, render, |_| None)
+}
+
+/// [`work`], with `pass` making the job's output of a WARC record that holds no document.
+pub(crate) fn work_or_pass<T>(
+    detector: &Detector,
+    options: &BatchOptions,
+    rec: &RecordRef<'_>,
+    render: impl FnOnce(&crate::corpus::Document<'_>, &[Finding]) -> T,
+    pass: impl FnOnce(&RecordRef<'_>) -> Option<T>,
+) -> Work<T> {
+    if is_blank(rec) {
+        return Work::Blank;
+    }
+    if is_warc_non_document(rec) {
+        return Work::Passed(pass(rec));
+    }
+    match document(rec, &options.fields) {
+        Err(reason) => {
+            let offset = (rec.format == InputFormat::Warc).then_some(rec.offset);
+            Work::Bad(Reject::new(&rec.input.display, rec.line, reason, rec.bytes).at_offset(offset))
+        }
+        Ok(doc) => {
+            let findings = detector.findings(&doc.text);
+            let output = render(&doc, &findings);
+            let facts = options.report.then(|| {
+                let facts = DocFacts::new(&doc.id, doc.json.as_ref().map(|j| j.line), &doc.text, &findings);
+                match &doc.warc {
+                    Some(record) => facts.with_warc(record),
+                    None => facts,
+                }
+            });
+            Work::Done { output, findings, bytes: rec.bytes.len(), facts }
+        }
     }
 }
 

@@ -8,8 +8,7 @@
 //! changed and, on request, a list-of-struct column of the blocks found. A row whose text is
 //! null passes through as null and is counted in `null_texts`.
 use super::clean::{target_for, CleanOptions};
-use super::scan::{Tally, Work};
-use super::{BatchOptions, ScanFormat};
+use super::{BatchOptions, Tally, Work};
 use crate::corpus::output::AtomicFile;
 use crate::corpus::parquet::{with_field, Batch, Columns, IdColumn, ParquetInput, TextColumn};
 use crate::corpus::pipeline::{worker_threads, Event};
@@ -18,6 +17,7 @@ use crate::detector::{remove_findings, Detector, Finding};
 use crate::error::CorpusError;
 use crate::report::html::DocFacts;
 use crate::report::record::{round_score, ScanRecord};
+use crate::report::scan::{ScanDocument, ScanReporter};
 use arrow_array::UInt64Array;
 use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, ListArray, RecordBatch, StringArray, StructArray};
 use arrow_buffer::OffsetBuffer;
@@ -127,7 +127,7 @@ pub(crate) fn scan_file(
     detector: &Detector,
     inputs: &[Input],
     options: &BatchOptions,
-    format: ScanFormat,
+    reporter: &ScanReporter,
     tally: &mut Tally,
     out: &mut dyn Write,
 ) -> Result<(), CorpusError> {
@@ -139,18 +139,13 @@ pub(crate) fn scan_file(
         for row in analyze(detector, &file, display, &batch, &pool)? {
             let record =
                 ScanRecord::new(row.id.clone(), row.source.clone(), row.text.map_or(0, str::len), &row.findings);
-            let rendered = match format {
-                ScanFormat::Jsonl => {
-                    let mut line = serde_json::to_string(&record).map_err(|e| CorpusError::Other(e.to_string()))?;
-                    line.push('\n');
-                    line
-                }
-                ScanFormat::Human => crate::report::human::render_scan(&record, row.text.unwrap_or("")),
-            };
+            let mut rendered = Vec::new();
+            let document = ScanDocument { record: &record, text: row.text.unwrap_or("") };
+            reporter.report(&document, &mut rendered).map_err(|e| CorpusError::io("<output>", e))?;
             if let Some(text) = count(tally, inputs, options.report, &row, rendered)? {
                 tally.outcome.stats.records_out += 1;
                 tally.outcome.stats.bytes_out += text.len() as u64;
-                out.write_all(text.as_bytes()).map_err(|e| CorpusError::io("<output>", e))?;
+                out.write_all(&text).map_err(|e| CorpusError::io("<output>", e))?;
             }
         }
         Ok(())

@@ -120,7 +120,8 @@ impl Baseline {
 }
 
 /// The stable fingerprint of a finding: 16 hex digits of a 64-bit FNV-1a hash over the file
-/// path as given, the record id, the pattern ids (or the category for a block without
+/// path (as `check` keys it: relative to the configuration's directory, see
+/// [`crate::check::Settings::baseline_key`]), the record id, the pattern ids (or the category for a block without
 /// patterns of its own) and the block text normalized (lower-cased, white space collapsed,
 /// invisible characters dropped). Byte offsets and line numbers are deliberately left out.
 ///

@@ -31,7 +31,7 @@ use super::Rules;
 use crate::category::{parse_list, Category};
 use crate::classify::ClassifyOptions;
 use crate::corpus::Input;
-use crate::detector::DetectorConfig;
+use crate::detector::{unit_score, DetectorConfig};
 use crate::segment::BlockMode;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Deserializer};
@@ -137,10 +137,7 @@ impl Config {
     /// A score from the file, checked to lie in 0–1.
     fn unit(&self, value: &Option<Spanned<f64>>, key: &str) -> Result<Option<f64>, ConfigError> {
         match value {
-            Some(v) if !(0.0..=1.0).contains(v.get_ref()) => {
-                Err(self.error(v.span(), format!("`{key}` must be between 0 and 1, found {}", v.get_ref())))
-            }
-            Some(v) => Ok(Some(*v.get_ref())),
+            Some(v) => unit_score(*v.get_ref()).map(Some).map_err(|e| self.error(v.span(), format!("`{key}` {e}"))),
             None => Ok(None),
         }
     }
@@ -151,26 +148,27 @@ fn line_of(source: &str, at: usize) -> usize {
     source[..at.min(source.len())].matches('\n').count() + 1
 }
 
-/// The settings given on the command line; `None` (or empty) where a flag was not given.
+/// Settings given explicitly by the caller (a command line, a script); `None` (or empty)
+/// where a setting was not given. Each one given wins over the file.
 #[derive(Clone, Debug, Default)]
-pub struct CliSettings {
-    /// `--fail-on`.
+pub struct ExplicitSettings {
+    /// Categories that fail.
     pub fail_on: Option<Vec<Category>>,
-    /// `--warn-on`.
+    /// Categories that warn.
     pub warn_on: Option<Vec<Category>>,
-    /// `--min-score`.
+    /// Lowest block score that counts.
     pub min_score: Option<f64>,
-    /// `--max-leak-rate`.
+    /// Largest share of failing documents that still passes.
     pub max_leak_rate: Option<f64>,
-    /// `--patterns` (replaces the file's list when not empty).
+    /// Pattern directories (replace the file's list when not empty).
     pub patterns: Vec<PathBuf>,
-    /// `--no-builtin`.
+    /// Leave out the built-in patterns.
     pub no_builtin: bool,
-    /// `--lang` (replaces the file's list when not empty).
+    /// Languages (replace the file's list when not empty).
     pub lang: Vec<String>,
-    /// `--blocks`.
+    /// How documents are cut into blocks.
     pub blocks: Option<BlockMode>,
-    /// `--baseline`.
+    /// The baseline file.
     pub baseline: Option<PathBuf>,
 }
 
@@ -235,7 +233,7 @@ impl Default for Settings {
 
 impl Settings {
     /// Merges the file (if any) and the command line; `cwd` must be absolute.
-    pub fn resolve(config: Option<&Config>, cli: &CliSettings, cwd: &Path) -> Result<Self, ConfigError> {
+    pub fn resolve(config: Option<&Config>, given: &ExplicitSettings, cwd: &Path) -> Result<Self, ConfigError> {
         let mut s = Settings { root: cwd.to_path_buf(), cwd: cwd.to_path_buf(), ..Settings::default() };
         if let Some(c) = config {
             let f = &c.file;
@@ -273,50 +271,65 @@ impl Settings {
                     builder.build().map_err(|e| c.error(o.paths.span(), format!("bad globs in `paths`: {e}")))?;
                 s.path_rules.push(PathRules {
                     globs,
-                    fail_on: o.fail_on.clone().filter(|_| cli.fail_on.is_none()),
-                    warn_on: o.warn_on.clone().filter(|_| cli.warn_on.is_none()),
-                    min_score: c.unit(&o.min_score, "min-score")?.filter(|_| cli.min_score.is_none()),
+                    fail_on: o.fail_on.clone().filter(|_| given.fail_on.is_none()),
+                    warn_on: o.warn_on.clone().filter(|_| given.warn_on.is_none()),
+                    min_score: c.unit(&o.min_score, "min-score")?.filter(|_| given.min_score.is_none()),
                 });
             }
         }
-        if let Some(v) = &cli.fail_on {
+        if let Some(v) = &given.fail_on {
             s.rules.fail_on = v.clone();
         }
-        if let Some(v) = &cli.warn_on {
+        if let Some(v) = &given.warn_on {
             s.rules.warn_on = v.clone();
         }
-        if let Some(v) = cli.min_score {
+        if let Some(v) = given.min_score {
             s.rules.min_score = v;
         }
-        if cli.max_leak_rate.is_some() {
-            s.max_leak_rate = cli.max_leak_rate;
+        if given.max_leak_rate.is_some() {
+            s.max_leak_rate = given.max_leak_rate;
         }
-        if !cli.patterns.is_empty() {
-            s.pattern_dirs = cli.patterns.clone();
+        if !given.patterns.is_empty() {
+            s.pattern_dirs = given.patterns.clone();
         }
-        if cli.no_builtin {
+        if given.no_builtin {
             s.builtin = false;
         }
-        if !cli.lang.is_empty() {
-            s.languages = cli.lang.clone();
+        if !given.lang.is_empty() {
+            s.languages = given.lang.clone();
             s.languages_from = None;
         }
-        if let Some(b) = cli.blocks {
+        if let Some(b) = given.blocks {
             s.blocks = b;
         }
-        if cli.baseline.is_some() {
-            s.baseline = cli.baseline.clone();
+        if given.baseline.is_some() {
+            s.baseline = given.baseline.clone();
         }
         Ok(s)
+    }
+
+    /// The path of `input` that baselines key findings by: relative to the configuration's
+    /// directory (the current one without a configuration), with forward slashes, however
+    /// the path was typed (`./x`, `x`, absolute, or from a subdirectory). Standard input
+    /// keeps its display name; a path outside the root stays absolute.
+    pub fn baseline_key(&self, input: &Input) -> String {
+        let Some(path) = &input.path else { return input.display.clone() };
+        self.below_root(path).to_string_lossy().replace('\\', "/")
+    }
+
+    /// `path` (relative to the current directory, or absolute) relative to the root when it
+    /// lies below it, else absolute; `.` and `..` resolved.
+    fn below_root(&self, path: &Path) -> PathBuf {
+        let absolute = lexical(&self.cwd.join(path));
+        absolute.strip_prefix(&self.root).map(Path::to_path_buf).unwrap_or(absolute)
     }
 
     /// The rules for one input: the base rules with every matching override applied.
     pub fn rules_for(&self, input: &Input) -> Rules {
         let mut rules = self.rules.clone();
         let Some(path) = &input.path else { return rules };
-        let absolute = lexical(&self.cwd.join(path));
-        let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
-        for o in self.path_rules.iter().filter(|o| o.globs.is_match(relative)) {
+        let relative = self.below_root(path);
+        for o in self.path_rules.iter().filter(|o| o.globs.is_match(&relative)) {
             if let Some(v) = &o.fail_on {
                 rules.fail_on = v.clone();
             }
@@ -410,7 +423,7 @@ mod tests {
     fn bad_files_name_the_line_and_the_reason() {
         for (text, line, reason) in BAD {
             let err = load(text)
-                .and_then(|c| Settings::resolve(Some(&c), &CliSettings::default(), Path::new("/")))
+                .and_then(|c| Settings::resolve(Some(&c), &ExplicitSettings::default(), Path::new("/")))
                 .expect_err(text);
             assert_eq!(err.line, *line, "{text}: {err}");
             assert!(err.reason.contains(reason), "{text}: {err}");
@@ -421,7 +434,7 @@ mod tests {
     #[test]
     fn command_line_wins_over_the_file_and_its_overrides() {
         let c = load("fail-on = [\"disclaimer\"]\nmin-score = 0.7\npatterns = [\"pats\"]\n[[override]]\npaths = [\"legacy/**\"]\nfail-on = []\nmin-score = 0.9\n").expect("valid");
-        let file_only = Settings::resolve(Some(&c), &CliSettings::default(), Path::new("/work")).expect("valid");
+        let file_only = Settings::resolve(Some(&c), &ExplicitSettings::default(), Path::new("/work")).expect("valid");
         assert_eq!(file_only.rules.fail_on, vec![Category::Disclaimer]);
         assert_eq!(file_only.pattern_dirs, vec![c.root.join("pats")]);
         let input = |p: &str| Input {
@@ -436,8 +449,11 @@ mod tests {
         assert_eq!(file_only.rules_for(&input("new/a.txt")).min_score, 0.7);
         assert_eq!(file_only.detector_config().classify.threshold, 0.7);
 
-        let cli =
-            CliSettings { fail_on: Some(vec![Category::Donation]), min_score: Some(0.5), ..CliSettings::default() };
+        let cli = ExplicitSettings {
+            fail_on: Some(vec![Category::Donation]),
+            min_score: Some(0.5),
+            ..ExplicitSettings::default()
+        };
         let both = Settings::resolve(Some(&c), &cli, Path::new("/work")).expect("valid");
         assert_eq!(
             both.rules_for(&input("legacy/a.txt")),

@@ -14,7 +14,8 @@
 //! - [`baseline`]: accepted findings recorded in a file, so only new ones are reported;
 //! - `--max-leak-rate`: for large scraped samples, fail only when more than a share of the
 //!   documents leak;
-//! - [`report`]: one reporter per output format (human, JSON, SARIF, GitHub, JUnit).
+//! - [`crate::report::check`]: its reporters, one per output format (human, JSON, SARIF,
+//!   GitHub, JUnit), in the output layer.
 //!
 //! # Line and column
 //!
@@ -38,11 +39,10 @@ use std::collections::BTreeMap;
 
 pub mod baseline;
 pub mod config;
-pub mod report;
 
+pub use crate::report::check::Format;
 pub use baseline::{fingerprint, Baseline, BaselineEntry};
-pub use config::{CliSettings, Config, ConfigError, Settings};
-pub use report::{Format, Reporter};
+pub use config::{Config, ConfigError, ExplicitSettings, Settings};
 
 /// Version of the JSON report schema ([`CheckReport`]); bumped on any change to its fields.
 pub const REPORT_VERSION: u32 = 1;
@@ -221,7 +221,7 @@ pub struct RuleInfo {
 }
 
 /// The result of a `check` run: what every reporter renders. Serialized as is by the JSON
-/// reporter (see [`report::json`] for the schema).
+/// reporter (see [`crate::report::check::json`] for the schema).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckReport {
@@ -284,6 +284,7 @@ pub fn check(
 ) -> Result<CheckRun, CorpusError> {
     let started = std::time::Instant::now();
     let rules: Vec<Rules> = inputs.iter().map(|input| options.settings.rules_for(input)).collect();
+    let keys: Vec<String> = inputs.iter().map(|input| options.settings.baseline_key(input)).collect();
     let mut tally = Tally::new(batch)?;
     let mut remaining = options.baseline.as_ref().map(Baseline::counts);
     let mut report = CheckReport { version: REPORT_VERSION, ..CheckReport::default() };
@@ -293,7 +294,7 @@ pub fn check(
     pipeline.run(
         |rec| {
             crate::batch::work(detector, batch, rec, |doc, findings| {
-                document_result(detector, rec, &rules[rec.input_index], doc, findings)
+                document_result(detector, rec, &rules[rec.input_index], &keys[rec.input_index], doc, findings)
             })
         },
         |event| {
@@ -302,7 +303,7 @@ pub fn check(
             }
             if let Event::Oversized { input, line, size, .. } = &event {
                 reject_messages.push(format!(
-                    "{}:{line}: record of {size} bytes exceeds --max-record-bytes",
+                    "{}:{line}: record of {size} bytes exceeds the limit on record size",
                     inputs[*input].display
                 ));
             }
@@ -405,11 +406,13 @@ fn document_result(
     detector: &Detector,
     rec: &RecordRef<'_>,
     rules: &Rules,
+    key: &str,
     doc: &crate::corpus::Document<'_>,
     findings: &[Finding],
 ) -> DocResult {
     let jsonl = rec.format == InputFormat::Jsonl;
     let path = rec.input.display.clone();
+    // A text file's id is its path as typed; the key stands for both in the fingerprint.
     let record_line = jsonl.then_some(rec.line);
     let selected: Vec<(&Finding, Severity)> =
         findings.iter().filter_map(|f| Some((f, rules.severity(f.category, f.score)?))).collect();
@@ -448,7 +451,7 @@ fn document_result(
                 category: f.category,
                 severity,
                 score: round_score(f.score),
-                fingerprint: fingerprint(&path, &doc.id, &f.patterns, f.category, block),
+                fingerprint: fingerprint(key, if jsonl { &doc.id } else { key }, &f.patterns, f.category, block),
                 message: format!("{} in the article text (score {:.2})", describe(f.category), f.score),
                 patterns: f.patterns.clone(),
                 rule,

@@ -1,20 +1,30 @@
 //! Arguments shared by several subcommands.
+use super::choice::choice;
 use anyhow::Context;
 use boilerguard::batch::{BatchOptions, OnError, Outcome};
 use boilerguard::category::parse_list;
+use boilerguard::check::{Config, ExplicitSettings, Settings};
 use boilerguard::classify::ClassifyOptions;
 use boilerguard::corpus::input::Discovered;
 use boilerguard::corpus::output::write_file;
 use boilerguard::corpus::pipeline::{worker_threads, MAX_THREADS_PER_CORE};
 use boilerguard::corpus::OutputPlan;
 use boilerguard::corpus::{discover, FieldNames, Input, InputFormat, InputOptions, PipelineOptions};
-use boilerguard::report::html::ReportConfig;
+use boilerguard::report::html::{Html, ReportConfig, Run};
+use boilerguard::report::Reporter;
 use boilerguard::segment::BlockMode;
 use boilerguard::{Detector, DetectorConfig};
 use clap::Args;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// A flag's score (threshold, rate): a number in 0–1.
+pub fn unit_interval(s: &str) -> Result<f64, String> {
+    let expected = || format!("expected a number between 0 and 1, found `{s}`");
+    let value = s.parse::<f64>().map_err(|_| expected())?;
+    boilerguard::detector::unit_score(value).map_err(|_| expected())
+}
 
 /// Which patterns and how blocks are labeled.
 #[derive(Debug, Args, Clone)]
@@ -33,27 +43,22 @@ pub struct DetectArgs {
     #[arg(long, value_name = "CATEGORIES", default_value = "all")]
     pub categories: String,
     /// Lowest block score labeled as boilerplate.
-    #[arg(long, value_name = "SCORE", default_value_t = 0.5)]
+    #[arg(long, value_name = "SCORE", default_value_t = 0.5, value_parser = unit_interval)]
     pub threshold: f64,
-    /// How documents are cut into blocks.
-    #[arg(long, value_enum, default_value_t = BlockMode::Auto)]
-    pub blocks: BlockMode,
+    /// How documents are cut into blocks [default: auto, or the configuration's for explain].
+    #[arg(long, value_parser = choice::<BlockMode>())]
+    pub blocks: Option<BlockMode>,
 }
 
 impl DetectArgs {
     /// The detector these flags describe.
     pub fn config(&self) -> anyhow::Result<DetectorConfig> {
-        anyhow::ensure!(
-            (0.0..=1.0).contains(&self.threshold),
-            "--threshold must be between 0 and 1, found {}",
-            self.threshold
-        );
         Ok(DetectorConfig {
             builtin: !self.no_builtin,
             pattern_dirs: self.patterns.clone(),
             languages: self.lang.clone(),
             classify: ClassifyOptions { threshold: self.threshold, categories: parse_list(&self.categories)? },
-            blocks: self.blocks,
+            blocks: self.blocks.unwrap_or_default(),
             ..DetectorConfig::default()
         })
     }
@@ -67,6 +72,58 @@ impl DetectArgs {
         );
         Ok(config.build()?)
     }
+
+    /// Builds the detector with the patterns, languages and block mode of `config` (a
+    /// `boilerguard.toml`) where these flags do not set them, as `check` would.
+    pub fn detector_with(&self, config: Option<&Config>, cwd: &Path) -> anyhow::Result<Detector> {
+        let Some(config) = config else { return self.detector() };
+        let explicit = ExplicitSettings {
+            patterns: self.patterns.clone(),
+            no_builtin: self.no_builtin,
+            lang: self.lang.clone(),
+            blocks: self.blocks,
+            ..ExplicitSettings::default()
+        };
+        let settings = Settings::resolve(Some(config), &explicit, cwd)?;
+        let from_file = settings.detector_config();
+        let detector = DetectorConfig {
+            builtin: from_file.builtin,
+            pattern_dirs: from_file.pattern_dirs,
+            languages: from_file.languages,
+            blocks: from_file.blocks,
+            ..self.config()?
+        };
+        anyhow::ensure!(
+            detector.builtin || !detector.pattern_dirs.is_empty(),
+            "--no-builtin (or `builtin = false` in {}) needs at least one pattern directory",
+            config.path.display()
+        );
+        Ok(detector.build()?)
+    }
+}
+
+/// Which configuration file applies (`check`, `explain`).
+#[derive(Debug, Args, Clone)]
+pub struct ConfigArgs {
+    /// Use this configuration file instead of the nearest boilerguard.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore boilerguard.toml files.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
+impl ConfigArgs {
+    /// The configuration in force: the file named, else the nearest `boilerguard.toml` in
+    /// `cwd` or above, unless `--no-config`.
+    pub fn load(&self, cwd: &Path) -> anyhow::Result<Option<Config>> {
+        let path = match (&self.config, self.no_config) {
+            (_, true) => None,
+            (Some(path), _) => Some(path.clone()),
+            (None, false) => Config::discover(cwd),
+        };
+        Ok(path.map(|p| Config::load(&p, cwd)).transpose()?)
+    }
 }
 
 /// Where records come from.
@@ -77,7 +134,7 @@ pub struct InputArgs {
     pub paths: Vec<PathBuf>,
     /// Record layout; `auto` goes by content (Parquet's `PAR1`), then by file name
     /// (`.jsonl`/`.ndjson` are JSONL, `.parquet` Parquet).
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    #[arg(long, value_parser = choice::<InputFormat>(), default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
     /// JSONL field (Parquet column) holding the text.
     #[arg(long, default_value = "text")]
@@ -102,6 +159,11 @@ impl InputArgs {
     }
 }
 
+/// The progress bar's line. Decimal units (MB), as in the summary. No ETA: the bar counts
+/// bytes read, and the reader runs ahead of the workers by the queue of chunks, so an ETA
+/// from it would reach 0 s long before the work ends.
+const PROGRESS_TEMPLATE: &str = "{bar:30} {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec}";
+
 /// A progress bar over the raw bytes of `inputs` when stderr is a terminal and the run is
 /// not quiet, and the callback that feeds it.
 pub fn progress_bar(
@@ -112,7 +174,7 @@ pub fn progress_bar(
         let total: u64 = inputs.iter().map(|i| i.size).sum();
         let bar = indicatif::ProgressBar::new(total);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}")
+            indicatif::ProgressStyle::with_template(PROGRESS_TEMPLATE)
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
@@ -155,8 +217,9 @@ impl ReportArgs {
             pattern_dirs: detect.patterns.iter().map(|p| p.display().to_string()).collect(),
             builtin: !detect.no_builtin,
         };
-        let html = data.render(&outcome.stats, &config);
-        write_file(path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut html = Vec::new();
+        Html.report(&Run { data, stats: &outcome.stats, config: &config }, &mut html)?;
+        write_file(path, &html).with_context(|| format!("cannot write {}", path.display()))?;
         Ok(())
     }
 }
@@ -191,7 +254,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 256 << 20)]
     pub max_record_bytes: usize,
     /// What to do with a bad record: reject it and go on, or stop with exit 2.
-    #[arg(long, value_enum, default_value_t = OnError::Skip)]
+    #[arg(long, value_parser = choice::<OnError>(), default_value_t = OnError::Skip)]
     pub on_error: OnError,
     /// Write rejected records here (JSONL: file, line, reason, raw).
     #[arg(long, value_name = "FILE")]
@@ -227,7 +290,7 @@ impl RunArgs {
     pub fn batch(&self, fields: FieldNames, inputs: &[Input]) -> (BatchOptions, Option<indicatif::ProgressBar>) {
         let (bar, progress) = progress_bar(self.quiet, inputs);
         let threads = worker_threads(self.threads);
-        if threads < self.threads {
+        if threads < self.threads && !self.quiet {
             say!(
                 "boilerguard: note: -j {} capped at {threads} ({MAX_THREADS_PER_CORE} per available core)",
                 self.threads
@@ -255,7 +318,19 @@ impl RunArgs {
         discovered: &Discovered,
         outcome: &Outcome,
         bar: Option<indicatif::ProgressBar>,
-    ) -> anyhow::Result<boilerguard::ExitStatus> {
+    ) -> anyhow::Result<super::ExitStatus> {
+        self.finish_with(discovered, outcome, bar, !self.quiet)
+    }
+
+    /// [`Self::finish`], printing the record summary only when `summary` says so: a command
+    /// that prints its own (`check`) passes false, since the counts would only repeat it.
+    pub fn finish_with(
+        &self,
+        discovered: &Discovered,
+        outcome: &Outcome,
+        bar: Option<indicatif::ProgressBar>,
+        summary: bool,
+    ) -> anyhow::Result<super::ExitStatus> {
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
@@ -268,10 +343,10 @@ impl RunArgs {
         for w in &outcome.warnings {
             say!("boilerguard: warning: {w}");
         }
-        if !discovered.skipped.is_empty() {
+        if !discovered.skipped.is_empty() && !self.quiet {
             say!("boilerguard: note: {} files in directories skipped (not .txt/.md/.jsonl/.ndjson/.warc/.wet/.parquet; use --glob to include)", discovered.skipped.len());
         }
-        if !self.quiet {
+        if summary {
             super::stderr::text(&outcome.stats.render());
         }
         // Even under --quiet: a record missing from the output is never a silent event.
@@ -296,6 +371,29 @@ impl RunArgs {
             write_file(path, (json + "\n").as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
         }
         let failed = !discovered.errors.is_empty() || !outcome.clean_exit();
-        Ok(if failed { boilerguard::ExitStatus::Error } else { boilerguard::ExitStatus::Success })
+        Ok(if failed { super::ExitStatus::Error } else { super::ExitStatus::Success })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_bar_speaks_the_summary_units_and_promises_no_eta() {
+        assert!(indicatif::ProgressStyle::with_template(PROGRESS_TEMPLATE).is_ok());
+        assert!(!PROGRESS_TEMPLATE.contains("eta"));
+        assert!(!PROGRESS_TEMPLATE.contains("binary"));
+        for key in ["{bytes}", "{total_bytes}", "{bytes_per_sec}"] {
+            assert!(!PROGRESS_TEMPLATE.contains(key), "{key} counts in MiB, the summary in MB");
+        }
+    }
+
+    #[test]
+    fn scores_outside_zero_to_one_are_refused() {
+        assert_eq!(unit_interval("0.25"), Ok(0.25));
+        assert!(unit_interval("1.5").is_err());
+        assert!(unit_interval("-0.1").is_err());
+        assert!(unit_interval("NaN").is_err());
     }
 }

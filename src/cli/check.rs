@@ -1,14 +1,16 @@
 //! `boilerguard check`: flags → [`boilerguard::check`] settings → one reporter → exit status.
-use super::args::{InputArgs, RunArgs};
+use super::args::{unit_interval, ConfigArgs, InputArgs, RunArgs};
+use super::choice::choice;
+use super::ExitStatus;
 use anyhow::Context;
 use boilerguard::batch::Outcome;
 use boilerguard::category::{parse_list, Category};
-use boilerguard::check::{check, Baseline, CheckOptions, CliSettings, Config, ConfigError, Format, Settings};
+use boilerguard::check::{check, Baseline, CheckOptions, ConfigError, ExplicitSettings, Format, Settings};
 use boilerguard::corpus::output::AtomicFile;
 use boilerguard::corpus::plan::STDOUT;
 use boilerguard::corpus::Compression;
 use boilerguard::segment::BlockMode;
-use boilerguard::{BuildError, ExitStatus};
+use boilerguard::BuildError;
 use clap::Args;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -19,13 +21,6 @@ struct Categories(Vec<Category>);
 
 fn categories(s: &str) -> Result<Categories, String> {
     parse_list(s).map(Categories).map_err(|e| e.to_string())
-}
-
-fn unit_interval(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
-        _ => Err(format!("expected a number between 0 and 1, found `{s}`")),
-    }
 }
 
 /// When to colour the human report.
@@ -63,12 +58,8 @@ pub struct CheckArgs {
     /// Record every current finding in FILE (JSON) and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
-    /// Use this configuration file instead of the nearest boilerguard.toml.
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Ignore boilerguard.toml files.
-    #[arg(long, conflicts_with = "config")]
-    no_config: bool,
+    #[command(flatten)]
+    config: ConfigArgs,
     /// Add the patterns in DIR (`<lang>/<category>.toml` files); repeatable.
     #[arg(long = "patterns", value_name = "DIR")]
     patterns: Vec<PathBuf>,
@@ -80,10 +71,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "LANGS", value_delimiter = ',')]
     lang: Vec<String>,
     /// How documents are cut into blocks [default: auto].
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = choice::<BlockMode>())]
     blocks: Option<BlockMode>,
     /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_parser = choice::<Format>(), default_value_t = Format::Human)]
     format: Format,
     /// Write the report here instead of standard output.
     #[arg(short, long, value_name = "FILE")]
@@ -100,8 +91,8 @@ pub struct CheckArgs {
 }
 
 impl CheckArgs {
-    fn cli_settings(&self) -> CliSettings {
-        CliSettings {
+    fn explicit_settings(&self) -> ExplicitSettings {
+        ExplicitSettings {
             fail_on: self.fail_on.clone().map(|c| c.0),
             warn_on: self.warn_on.clone().map(|c| c.0),
             min_score: self.min_score,
@@ -143,13 +134,8 @@ impl CheckArgs {
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let config_path = match (&args.config, args.no_config) {
-        (_, true) => None,
-        (Some(path), _) => Some(path.clone()),
-        (None, false) => Config::discover(&cwd),
-    };
-    let config = config_path.map(|p| Config::load(&p, &cwd)).transpose()?;
-    let settings = Settings::resolve(config.as_ref(), &args.cli_settings(), &cwd)?;
+    let config = args.config.load(&cwd)?;
+    let settings = Settings::resolve(config.as_ref(), &args.explicit_settings(), &cwd)?;
     let detector_config = settings.detector_config();
     anyhow::ensure!(
         detector_config.builtin || !detector_config.pattern_dirs.is_empty(),
@@ -180,11 +166,17 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
 
     if let Some(path) = &args.write_baseline {
         result.current.save(path)?;
-        let status = args.run.finish(&discovered, &result.outcome, bar)?;
+        let status = args.run.finish_with(&discovered, &result.outcome, bar, false)?;
         say!("boilerguard: wrote {} findings to the baseline {}", result.current.findings.len(), path.display());
         return Ok(args.empty_status(&result.outcome, status).unwrap_or(status));
     }
 
+    // A run that could read nothing has no verdict to give: "No boilerplate found in 0
+    // documents" after the error would read as a pass.
+    let fatal = !discovered.errors.is_empty() || !result.outcome.clean_exit();
+    if fatal && result.report.summary.documents == 0 {
+        return args.run.finish_with(&discovered, &result.outcome, bar, false);
+    }
     let reporter = args.format.reporter(args.color());
     match &args.output {
         Some(path) => {
@@ -199,7 +191,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
             out.flush()?;
         }
     }
-    let status = args.run.finish(&discovered, &result.outcome, bar)?;
+    let status = args.run.finish_with(&discovered, &result.outcome, bar, false)?;
     if let Some(empty) = args.empty_status(&result.outcome, status) {
         return Ok(empty);
     }

@@ -1,9 +1,10 @@
 //! `boilerguard clean`.
 use super::args::{DetectArgs, InputArgs, ReportArgs, RunArgs};
+use super::choice::choice;
+use super::ExitStatus;
 use anyhow::Context;
 use boilerguard::batch::{claim_outputs, clean, stale_temps, CleanOptions, CleanTarget, WarcOutput};
 use boilerguard::corpus::input::format_from_name;
-use boilerguard::ExitStatus;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -46,7 +47,7 @@ pub struct CleanArgs {
     remove_stale_temp: bool,
     /// What WARC/WET inputs become: `auto` is WARC for an output named `.warc`, `.wet`,
     /// `.warc.gz`, `.warc.wet.gz`… and for a directory, JSONL otherwise and on standard output.
-    #[arg(long, value_enum, default_value_t = WarcOutput::Auto)]
+    #[arg(long, value_parser = choice::<WarcOutput>(), default_value_t = WarcOutput::Auto)]
     warc_output: WarcOutput,
 }
 
@@ -61,6 +62,11 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
                 "{} inputs: use -o DIR to write one output per input",
                 discovered.inputs.len()
             );
+            anyhow::ensure!(
+                !(args.annotate || args.keep_text),
+                "--annotate and --keep-text need -o (the sidecar is written beside the output)"
+            );
+            anyhow::ensure!(!args.resume, "--resume needs -o: standard output cannot be resumed");
             CleanTarget::Stdout
         }
         // A trailing slash says directory, whatever the number of inputs.
@@ -92,8 +98,9 @@ pub fn run(args: CleanArgs) -> anyhow::Result<ExitStatus> {
     args.report.enable(&mut batch);
     let mut plan = args.run.plan(&args.input.paths, &discovered)?;
     args.report.claim(&mut plan)?;
-    claim_outputs(&mut plan, &discovered.inputs, &batch, &options)?;
-    handle_stale_temps(&stale_temps(&batch, &options), args.resume || args.remove_stale_temp)?;
+    claim_outputs(&mut plan, &discovered.inputs, &options)?;
+    args.run.claim_rejects(&mut plan)?;
+    handle_stale_temps(&stale_temps(&batch, &options), args.resume || args.remove_stale_temp, args.run.quiet)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     let outcome = clean(&detector, &discovered.inputs, &batch, &options, &mut out)?;
@@ -108,13 +115,15 @@ fn names_a_directory(path: &Path) -> bool {
 }
 
 /// Removes the temporary files of killed runs, or names them.
-fn handle_stale_temps(stale: &[PathBuf], remove: bool) -> anyhow::Result<()> {
+fn handle_stale_temps(stale: &[PathBuf], remove: bool, quiet: bool) -> anyhow::Result<()> {
     let Some(first) = stale.first() else { return Ok(()) };
     if remove {
         for path in stale {
             std::fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))?;
         }
-        say!("boilerguard: note: removed {} temporary files left by an interrupted run", stale.len());
+        if !quiet {
+            say!("boilerguard: note: removed {} temporary files left by an interrupted run", stale.len());
+        }
     } else {
         say!(
             "boilerguard: warning: {}: temporary file left by an interrupted run ({} in all); \

@@ -11,17 +11,17 @@ pub struct CompletionsArgs {
     shell: clap_complete::Shell,
 }
 
-pub fn completions(args: CompletionsArgs) -> anyhow::Result<boilerguard::ExitStatus> {
+pub fn completions(args: CompletionsArgs) -> anyhow::Result<super::ExitStatus> {
     let mut command = super::Cli::command();
     let mut out = std::io::stdout().lock();
     clap_complete::generate(args.shell, &mut command, "boilerguard", &mut out);
     out.flush()?;
-    Ok(boilerguard::ExitStatus::Success)
+    Ok(super::ExitStatus::Success)
 }
 
-pub fn man() -> anyhow::Result<boilerguard::ExitStatus> {
+pub fn man() -> anyhow::Result<super::ExitStatus> {
     let mut out = std::io::stdout().lock();
     clap_mangen::Man::new(super::Cli::command()).render(&mut out)?;
     out.flush()?;
-    Ok(boilerguard::ExitStatus::Success)
+    Ok(super::ExitStatus::Success)
 }

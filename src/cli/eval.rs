@@ -1,9 +1,9 @@
 //! `boilerguard eval`.
 use super::args::DetectArgs;
+use super::ExitStatus;
 use anyhow::Context;
 use boilerguard::eval::{evaluate, render_table, GoldDocument};
 use boilerguard::fit::{cross_validate, FitOptions};
-use boilerguard::ExitStatus;
 use clap::{Args, ValueEnum};
 use std::io::BufRead;
 use std::io::Write;

@@ -1,11 +1,12 @@
 //! `boilerguard explain`.
-use super::args::DetectArgs;
+use super::args::{ConfigArgs, DetectArgs};
+use super::ExitStatus;
 use anyhow::Context;
 use boilerguard::corpus::record::{parse_record, utf8_error};
-use boilerguard::ExitStatus;
+use boilerguard::report::explain::{Explain, Explanation};
+use boilerguard::report::Reporter;
 use clap::Args;
 use std::io::Read;
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `explain`.
@@ -22,6 +23,8 @@ pub struct ExplainArgs {
     text_field: String,
     #[command(flatten)]
     detect: DetectArgs,
+    #[command(flatten)]
+    config: ConfigArgs,
 }
 
 fn read_input(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
@@ -43,7 +46,9 @@ fn read_input(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
 }
 
 pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
-    let detector = args.detect.detector()?;
+    // The patterns `check` used, so that its findings can be explained.
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let detector = args.detect.detector_with(args.config.load(&cwd)?.as_ref(), &cwd)?;
     let bytes = read_input(&args.file)?;
     let shown = args.file.display().to_string();
     let text = match args.line {
@@ -69,6 +74,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
         }
     };
     let analysis = detector.analyze(&text);
-    write!(std::io::stdout().lock(), "{}", boilerguard::report::explain::render(&detector, &analysis))?;
+    let explanation = Explanation { detector: &detector, analysis: &analysis };
+    Explain.report(&explanation, &mut std::io::stdout().lock())?;
     Ok(ExitStatus::Success)
 }

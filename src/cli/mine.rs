@@ -1,12 +1,12 @@
 //! `boilerguard mine`.
 use super::args::{progress_bar, DetectArgs, InputArgs};
+use super::ExitStatus;
 use boilerguard::batch::BatchOptions;
 use boilerguard::corpus::input::Discovered;
 use boilerguard::corpus::output::write_file;
 use boilerguard::corpus::pipeline::worker_threads;
 use boilerguard::corpus::{OutputPlan, PipelineOptions};
 use boilerguard::mine::{mine, pattern_files, MineOptions, Mined, TypedBy};
-use boilerguard::ExitStatus;
 use clap::Args;
 use std::path::PathBuf;
 

@@ -11,17 +11,19 @@ macro_rules! say {
 
 mod args;
 mod check;
+mod choice;
 mod clean;
 mod completions;
 mod eval;
+mod exit;
 mod explain;
 mod mine;
 mod patterns;
 mod scan;
 pub mod stderr;
 
-use boilerguard::ExitStatus;
 use clap::{Parser, Subcommand};
+pub use exit::ExitStatus;
 
 /// Find and remove editorial boilerplate (donation appeals, opinion disclaimers, newsletter
 /// prompts, republishing notices) in scraped article text.
@@ -51,7 +53,7 @@ enum Command {
     Man,
     /// Find paragraphs that recur across a site's documents, typed, as candidate pattern files.
     Mine(mine::MineArgs),
-    /// Measure quality against labeled data (DESIGN.md's labeled-data format).
+    /// Measure quality against labeled data (the format of docs/labeled-data.md).
     Eval(eval::EvalArgs),
 }
 

@@ -1,12 +1,12 @@
 //! `boilerguard patterns list|test|lint|stats`.
 use super::args::DetectArgs;
 use super::eval::{read_gold_files, EvalFormat};
+use super::ExitStatus;
 use boilerguard::corpus::output::write_file;
 use boilerguard::fit::{changed_weights, fit, prepare, FitOptions};
 use boilerguard::pattern::fitted::{render, FITTED_FILE};
 use boilerguard::pattern::{lint::lint, run_examples};
 use boilerguard::pattern_qa::{pattern_stats, render_stats};
-use boilerguard::ExitStatus;
 use clap::Subcommand;
 use std::collections::BTreeSet;
 use std::io::Write;

@@ -6,13 +6,14 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// How records are laid out in an input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InputFormat {
-    /// From the file name (`.jsonl`, `.ndjson` → JSONL, `.warc`, `.wet` → WARC, anything else
-    /// → text); for standard input, JSONL when the first non-blank byte is `{`. Whatever the
-    /// name, a stream that starts with a WARC version line is WARC, unless it is JSONL by its
-    /// name or by `--input-format`.
+    /// From the content, then the file name: Parquet's `PAR1` magic and a stream that starts
+    /// with a WARC version line win over the name (unless the name says JSONL); then `.jsonl`,
+    /// `.ndjson` → JSONL, `.warc`, `.wet` → WARC, `.txt`, `.text`, `.md` → text; for any other
+    /// name and for standard input, JSONL when the first non-blank byte is `{` and the first
+    /// line is JSON, else text.
     Auto,
     /// The whole file is one document.
     Text,
@@ -23,6 +24,8 @@ pub enum InputFormat {
     /// A Parquet file (`PAR1` magic, or `.parquet`): one document per row of its text column.
     Parquet,
 }
+
+crate::named::named!(InputFormat, "input format", { Auto => "auto", Text => "text", Jsonl => "jsonl", Warc => "warc", Parquet => "parquet" });
 
 /// Compression of an input or output stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -78,7 +81,7 @@ pub struct Input {
 pub struct InputOptions {
     /// Forced format, or `Auto`.
     pub format: InputFormat,
-    /// `--glob` patterns; a leading `!` excludes.
+    /// Glob patterns that select files in directories; a leading `!` excludes.
     pub globs: Vec<String>,
 }
 
@@ -128,7 +131,7 @@ fn build_globs(globs: &[String]) -> Result<(Option<GlobSet>, GlobSet), CorpusErr
             Some(p) => (true, p),
             None => (false, g.as_str()),
         };
-        let glob = Glob::new(pattern).map_err(|e| CorpusError::Other(format!("invalid --glob {g:?}: {e}")))?;
+        let glob = Glob::new(pattern).map_err(|e| CorpusError::Other(format!("invalid glob {g:?}: {e}")))?;
         if negated {
             exclude.add(glob);
         } else {
@@ -136,7 +139,7 @@ fn build_globs(globs: &[String]) -> Result<(Option<GlobSet>, GlobSet), CorpusErr
             include.add(glob);
         }
     }
-    let build = |b: GlobSetBuilder| b.build().map_err(|e| CorpusError::Other(format!("invalid --glob: {e}")));
+    let build = |b: GlobSetBuilder| b.build().map_err(|e| CorpusError::Other(format!("invalid globs: {e}")));
     Ok((if any_include { Some(build(include)?) } else { None }, build(exclude)?))
 }
 
@@ -172,7 +175,8 @@ fn file_input(path: &Path, relative: PathBuf, forced: InputFormat, size: u64) ->
         // Content wins over the name, as for compression: a Parquet file is Parquet whatever
         // it is called.
         InputFormat::Auto if is_parquet(path) => InputFormat::Parquet,
-        InputFormat::Auto => format_from_name(path).unwrap_or(InputFormat::Text),
+        // Left to `open`, which looks at the content.
+        InputFormat::Auto => format_from_name(path).unwrap_or(InputFormat::Auto),
         f => f,
     };
     Input { path: Some(path.to_path_buf()), relative, display: path.display().to_string(), format, size }
@@ -274,17 +278,28 @@ pub fn open(
                     input.display
                 )));
             }
-            let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-            let first = head.iter().find(|b| !b.is_ascii_whitespace());
-            if first == Some(&b'{') {
-                InputFormat::Jsonl
-            } else {
-                InputFormat::Text
-            }
+            sniff(head)
         }
         f => f,
     };
     Ok((stream, format, compression))
+}
+
+/// JSONL when the first non-blank byte of `head` is `{` and its first line is JSON (or runs
+/// on past `head`), else text: a text that merely starts with a brace stays text.
+fn sniff(head: &[u8]) -> InputFormat {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let Some(start) = head.iter().position(|b| !b.is_ascii_whitespace()) else { return InputFormat::Text };
+    if head[start] != b'{' {
+        return InputFormat::Text;
+    }
+    let rest = &head[start..];
+    let line = memchr::memchr(b'\n', rest).map_or(rest, |end| &rest[..end]);
+    match serde_json::from_slice::<serde::de::IgnoredAny>(line) {
+        Ok(_) => InputFormat::Jsonl,
+        Err(e) if e.is_eof() && line.len() == rest.len() => InputFormat::Jsonl,
+        Err(_) => InputFormat::Text,
+    }
 }
 
 struct Counting {
@@ -347,5 +362,16 @@ mod tests {
         assert_eq!(Compression::from_magic(&[0x1f, 0x8b, 8]), Some(Compression::Gzip));
         assert_eq!(Compression::from_magic(&[0x28, 0xb5, 0x2f, 0xfd, 0]), Some(Compression::Zstd));
         assert_eq!(Compression::from_magic(b"{\"id\""), None);
+    }
+
+    #[test]
+    fn content_decides_between_jsonl_and_text() {
+        assert_eq!(sniff(b"\n  {\"id\":\"a\",\"text\":\"x\"}\n{}"), InputFormat::Jsonl);
+        assert_eq!(sniff(b"\xEF\xBB\xBF{\"text\":\"x\"}"), InputFormat::Jsonl);
+        // A first line cut off by the end of the buffer is taken for what it starts as.
+        assert_eq!(sniff(b"{\"text\":\"a very long li"), InputFormat::Jsonl);
+        assert_eq!(sniff(b"{braces} open this text\nand more"), InputFormat::Text);
+        assert_eq!(sniff(b"Plain text\n{\"id\":1}"), InputFormat::Text);
+        assert_eq!(sniff(b""), InputFormat::Text);
     }
 }

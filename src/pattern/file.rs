@@ -243,7 +243,7 @@ fn check_regex(regex: &str, limits: &Limits, regex_check: RegexCheck) -> Result<
     if regex_check == RegexCheck::Trusted {
         return Ok(());
     }
-    crate::matcher::compile_regex(regex, limits.regex_size).map(|_| ()).map_err(|e| {
+    crate::regex_build::compile_regex(regex, limits.regex_size).map(|_| ()).map_err(|e| {
         match (e.size_limit(), e.syntax_error()) {
             (Some(limit), _) => format!("regex is too large (compiled size over {limit} bytes)"),
             (None, Some(syntax)) => format!("invalid regex: {syntax}"),

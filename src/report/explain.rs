@@ -22,8 +22,60 @@ fn scoring_line(s: &Scoring) -> String {
     )
 }
 
-/// Renders the explanation of `analysis`.
+/// One document's analysis, as the explain reporter sees it.
+pub struct Explanation<'a> {
+    /// The detector that made it (threshold, pattern weights).
+    pub detector: &'a Detector,
+    /// The analysis.
+    pub analysis: &'a Analysis<'a>,
+}
+
+/// Every block with its label, its score and its reasons.
+pub struct Explain;
+
+impl super::Reporter<Explanation<'_>> for Explain {
+    fn report(&self, item: &Explanation<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(render(item.detector, item.analysis).as_bytes())
+    }
+}
+
+/// The unit of the offsets in an explanation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Offsets {
+    /// UTF-8 bytes, as in the output record (the command line).
+    #[default]
+    Bytes,
+    /// Unicode scalar values, as `str` indices in Python.
+    Chars,
+}
+
+/// Converts byte offsets into `text` to char offsets, reading on from the previous one: hits
+/// come in text order, so a document is counted through about once.
+struct CharCursor<'t> {
+    text: &'t str,
+    byte: usize,
+    chars: usize,
+}
+
+impl CharCursor<'_> {
+    fn chars_at(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            (self.byte, self.chars) = (0, 0);
+        }
+        self.chars += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
+}
+
+/// Renders the explanation of `analysis`, offsets in bytes.
 pub fn render(detector: &Detector, analysis: &Analysis<'_>) -> String {
+    render_with(detector, analysis, Offsets::Bytes)
+}
+
+/// Renders the explanation of `analysis` with offsets in the unit asked for.
+pub fn render_with(detector: &Detector, analysis: &Analysis<'_>, offsets: Offsets) -> String {
+    let mut cursor = CharCursor { text: analysis.text, byte: 0, chars: 0 };
     let threshold = detector.config().classify.threshold;
     let patterns = detector.patterns();
     let mut out = String::new();
@@ -76,14 +128,18 @@ pub fn render(detector: &Detector, analysis: &Analysis<'_>) -> String {
         }
         for hit in analysis.hits_in(i) {
             let p = &patterns[hit.pattern];
+            let (start, end) = match offsets {
+                Offsets::Bytes => (hit.start, hit.end),
+                Offsets::Chars => (cursor.chars_at(hit.start), cursor.chars_at(hit.end)),
+            };
             let _ = writeln!(
                 out,
                 "    hit {} ({}, weight {:.2}) at {}..{}: \"{}\"  [{}:{}]",
                 p.id,
                 p.category,
                 p.weight,
-                hit.start,
-                hit.end,
+                start,
+                end,
                 &analysis.text[hit.start..hit.end],
                 p.source.display(),
                 p.line
@@ -105,5 +161,26 @@ mod tests {
         let lines: Vec<&str> =
             out.lines().filter(|l| l.starts_with('#')).map(|l| l.split(" [").next().unwrap_or_default()).collect();
         assert_eq!(lines, ["#0 line 1", "#1 line 4", "#2 line 5", "#3 line 7"]);
+    }
+
+    #[test]
+    fn char_offsets_count_code_points_and_byte_offsets_bytes() {
+        let detector = Detector::builtin().expect("built-in patterns");
+        let text = "Él añadió: ¡ojalá!\nPlease donate to support our journalism today.\n";
+        let analysis = detector.analyze(text);
+        let hit = analysis.hits.first().expect("the appeal is hit");
+        let (bytes, chars) = (render(&detector, &analysis), render_with(&detector, &analysis, Offsets::Chars));
+        let char_start = text[..hit.start].chars().count();
+        assert!(char_start < hit.start, "the accents make the units differ");
+        assert!(bytes.contains(&format!(" at {}..", hit.start)), "{bytes}");
+        assert!(chars.contains(&format!(" at {char_start}..")), "{chars}");
+    }
+
+    #[test]
+    fn the_cursor_counts_again_when_asked_for_an_earlier_offset() {
+        let mut cursor = CharCursor { text: "ééé", byte: 0, chars: 0 };
+        assert_eq!(cursor.chars_at(4), 2);
+        assert_eq!(cursor.chars_at(2), 1);
+        assert_eq!(cursor.chars_at(6), 3);
     }
 }

@@ -41,6 +41,25 @@ const HISTOGRAM_BINS: usize = 10;
 const CONTEXT_CHARS: usize = 160;
 const MATCH_CHARS: usize = 700;
 
+/// A finished run, as the HTML reporter sees it.
+pub struct Run<'a> {
+    /// The figures gathered during the run.
+    pub data: &'a ReportData,
+    /// The run's counts.
+    pub stats: &'a Stats,
+    /// How it was configured.
+    pub config: &'a ReportConfig,
+}
+
+/// The self-contained page.
+pub struct Html;
+
+impl super::Reporter<Run<'_>> for Html {
+    fn report(&self, run: &Run<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(run.data.render(run.stats, run.config).as_bytes())
+    }
+}
+
 /// How the run was configured, for the page's "Configuration" section.
 #[derive(Clone, Debug, Default)]
 pub struct ReportConfig {

@@ -1,8 +1,8 @@
-//! The output record of `scan --format jsonl` (DESIGN.md, "Output record").
+//! The output record of `scan --format jsonl`, whose contract is `docs/output-record.md`.
 //!
 //! Schema version 2. Offsets are bytes into the document's original UTF-8 text, half-open;
 //! `blocks` lists non-body blocks only. A change to these fields bumps
-//! [`SCHEMA_VERSION`] and is documented in the README.
+//! [`SCHEMA_VERSION`] and is documented in `docs/output-record.md`.
 use crate::category::Category;
 use crate::detector::Finding;
 use serde::{Deserialize, Serialize};

@@ -1,14 +1,14 @@
-//! One reporter per output format, behind one trait: only reporters print.
+//! The reporters of `check`, one per format, behind the one [`Reporter`] trait.
 //!
 //! Every reporter renders the same [`CheckReport`], so the formats cannot disagree about what
 //! was found. The JSON report is that structure serialized ([`json`] documents the schema);
 //! the others are views of it for people ([`human`]), code scanning ([`sarif`]), workflow
 //! annotations ([`github`]) and test dashboards ([`junit`]).
 //!
-//! Locations follow the scheme of the [module doc](super): for plain text files the real
+//! Locations follow the scheme of the [`check` module](crate::check): for plain text files the real
 //! line and column; for JSONL the record's line and the char column inside the record's text.
-use super::CheckReport;
-use std::io::{self, Write};
+use super::Reporter;
+use crate::check::CheckReport;
 
 pub mod github;
 pub mod human;
@@ -16,14 +16,8 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 
-/// Renders a whole report.
-pub trait Reporter {
-    /// Writes `report` to `out`.
-    fn report(&self, report: &CheckReport, out: &mut dyn Write) -> io::Result<()>;
-}
-
 /// The output formats of `check`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
     /// rustc/ruff-style diagnostics with the offending paragraph and a summary line.
     #[default]
@@ -38,9 +32,13 @@ pub enum Format {
     Junit,
 }
 
+crate::named::named!(Format, "report format", {
+    Human => "human", Json => "json", Sarif => "sarif", Github => "github", Junit => "junit"
+});
+
 impl Format {
     /// The reporter of this format; `color` is used by the human reporter only.
-    pub fn reporter(self, color: bool) -> Box<dyn Reporter> {
+    pub fn reporter(self, color: bool) -> Box<dyn Reporter<CheckReport>> {
         match self {
             Format::Human => Box::new(human::Human { color }),
             Format::Json => Box::new(json::Json),

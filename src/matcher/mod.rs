@@ -1,7 +1,7 @@
 //! Automata over every phrase; regexes confirmed behind their literals.
 //!
 //! All literal phrases of all patterns, plus the literals that gate every regex (see
-//! [`crate::literals`]), are found by Aho-Corasick automata that scan a document's fully
+//! [`literals`]), are found by Aho-Corasick automata that scan a document's fully
 //! folded, normalized text once, in linear time (the folding is done by
 //! [`crate::normalize`]; the automata, split by script, are in `automata.rs`).
 //!
@@ -13,46 +13,18 @@
 //! a check of a few files needs only a handful of them. Loading a pattern file already
 //! compiled the same regex once ([`compile_regex`]), so the late compilation cannot fail.
 //!
-//! # Measured and left out
-//!
-//! The overlapping scan of these automata is about two fifths of the time of `scan`, the
-//! regexes a tenth. These replacements were built, measured on the bench corpus and dropped
-//! (output was identical; speed was not better, or, where said, worse):
-//! - a gate on the raw text that lets only blocks holding a rare *anchor* of some literal
-//!   through: with one paragraph a line, 78–96 % of the bytes still pass it;
-//! - finding every literal from its anchor in the raw text and comparing the rest char by
-//!   char, so that most blocks are never normalized: the overlapping scan for ~2,500 anchors
-//!   runs at about the same speed as this one, and the comparisons come on top;
-//! - a lazy DFA (`regex-automata`'s hybrid engine) in place of this one: with all matches
-//!   reported and ~6,000 literals it builds states more slowly than it scans;
-//! - a double-array automaton (`daachorse`): 110 MB/s where this one scans at 160–180;
-//! - transparent huge pages for the automata (glibc's `hugetlb` tunable): no faster, so the
-//!   time is cache misses, not TLB misses;
-//! - requiring, before a regex runs, a literal of each of up to three required parts of it
-//!   rather than of its best part: regex runs fell by half, but the extra literals are
-//!   common words that tripled the literal hits to handle, which cost as much as was saved;
-//! - anchored tries on every beginning literal, however short: `i` and `we` found 2.2
-//!   million times in 28 MB made `scan` about 40 % slower;
-//! - capping literal length; two automata, of the ASCII and of the other literals, both
-//!   scanning every document; the contiguous NFA;
-//! - scanning a few documents one after another before the rest of the work on any of them,
-//!   to keep the automata in the cache: no faster, for groups of 4 to 64 documents;
-//! - leaving out the gate literals that hold another literal of the same regex (`do not
-//!   necessarily` beside `do not`): a tenth fewer literal bytes, no faster.
-//!
-//! Why a wholly different engine would be needed to scan at ripgrep's speed: with the regex
-//! patterns left out, `scan` takes 0.61 s per 100 MB on one core instead of 1.19 s. Their
-//! gate literals, chosen to be as rare as [`crate::literals`] can tell (about 3,900 in the
-//! main automata beside the 2,017 phrases, and 2,400 more that count only at block starts),
-//! are still found 80,000 times in 30 MB against 2,600 finds of the phrases, and they slow
-//! the automaton scan from about 390 MB/s (phrases alone) to about 280 MB/s; the regex tries
-//! and runs they wake come on top.
-use crate::automata::{Automata, StartAutomaton};
+//! How fast this is, how it was measured and the designs that were tried and dropped are in
+//! `docs/performance.md`.
+mod automata;
+pub mod literals;
+
 use crate::error::PatternError;
-use crate::literals::gate_literals;
 use crate::normalize::{ceil_char_boundary, floor_char_boundary, is_unspaced_script, Normalized};
 use crate::pattern::{Limits, PatternSet};
+use crate::regex_build::compile_regex;
 use crate::segment::Block;
+use automata::{Automata, StartAutomaton};
+use literals::gate_literals;
 use regex_automata::{meta, Anchored, Input};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -184,26 +156,6 @@ impl CompiledRegex {
     fn get(&self, size_limit: usize) -> Option<&meta::Regex> {
         self.regex.get_or_init(|| compile_regex(&self.source, size_limit).ok()).as_ref()
     }
-}
-
-/// Compiles a pattern's regex the way the matcher runs it: letters folded like the
-/// normalized text, ASCII case ignored, under the size limit. The configuration is the one
-/// `regex::RegexBuilder` gives; the lower-level regex is used because it can also be tried
-/// anchored at one position.
-pub fn compile_regex(source: &str, size_limit: usize) -> Result<meta::Regex, Box<meta::BuildError>> {
-    meta::Builder::new()
-        .configure(
-            meta::Config::new()
-                .match_kind(regex_automata::MatchKind::LeftmostFirst)
-                .utf8_empty(true)
-                .nfa_size_limit(Some(size_limit))
-                .onepass_size_limit(Some(size_limit))
-                .dfa_size_limit(Some(size_limit))
-                .hybrid_cache_capacity(2 * (1 << 20)),
-        )
-        .syntax(regex_automata::util::syntax::Config::new().utf8(true).case_insensitive(true))
-        .build(&crate::normalize::fold_regex_letters(source))
-        .map_err(Box::new)
 }
 
 /// The compiled matcher for a [`PatternSet`]. Immutable and shared across threads.

@@ -1,6 +1,6 @@
 //! Required literals of a regex: strings of which every match must contain at least one.
 //!
-//! Regexes are too slow to run over whole documents (a Unicode `\b` runs at about 1 MB/s), so
+//! Regexes are too slow to run over whole documents (a Unicode `\b` crawls), so
 //! the matcher puts a regex's required literals into the phrase automata and runs the regex
 //! only on the blocks where one of them occurs, or only at them where they begin every match
 //! ([`gate_literals`]). Pattern authors never list these
@@ -9,8 +9,8 @@
 //!
 //! Each top-level alternative of a regex contributes its own best set, with what it promises
 //! about where its literals stand: an alternative anchored with `^` can only match at the
-//! start of a block, so its literals found anywhere else wake nothing (on the bench corpus
-//! that spared a fifth of the regex runs, which otherwise mostly find nothing).
+//! start of a block, so its literals found anywhere else wake nothing, which spares regex
+//! runs that would mostly find nothing.
 use crate::normalize::fold_phrase;
 use regex_syntax::hir::{Class, ClassUnicode, Hir, HirKind, Look};
 use std::cmp::Reverse;

@@ -6,13 +6,11 @@
 //! in it. An automaton's DFA gives each state one slot per byte class, and the literals of
 //! every script together need about 150 classes, twice the width of ASCII and Latin letters
 //! alone; narrower states mean fewer cache lines read per byte scanned, and the scan is
-//! bound by those reads. Measured on the bench corpus: English text scanned 1.2x as fast
-//! without the other scripts' literals, ASCII text 1.5x as fast with the ASCII literals alone,
-//! and the three automata take 36 MB where one took 60 MB.
+//! bound by those reads.
 //!
-//! A DFA is chosen while the literal set is of a size where it pays (it was about twice as
-//! fast as the default NFA on real text), and the prefilter is switched off for large sets,
-//! where it costs more than it saves.
+//! A DFA is chosen while the literal set is of a size where it pays, and the prefilter is
+//! switched off for large sets, where it costs more than it saves (the figures are in
+//! `docs/performance.md`).
 use crate::error::PatternError;
 use crate::normalize::{ceil_char_boundary, floor_char_boundary};
 use aho_corasick::automaton::OverlappingState;

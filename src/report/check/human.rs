@@ -11,8 +11,9 @@
 //! turn it into a link; for JSONL the gutter shows the record's line and a `= record <id>`
 //! note names the record. Carets mark what the patterns matched (one per char; wide CJK
 //! characters are not measured). Colour is the caller's decision (terminal and no `NO_COLOR`).
-use super::{summary_line, Reporter};
+use super::summary_line;
 use crate::check::{CheckFinding, CheckReport, Severity};
+use crate::report::Reporter;
 use std::io::{self, Write};
 
 const RESET: &str = "\x1b[0m";
@@ -72,7 +73,7 @@ impl Human {
                 Some(l) => (i == 0).then_some(l),
             };
             let gutter = number.map_or_else(String::new, |n| n.to_string());
-            let (mut shown, mut carets, mut any) = (String::new(), String::new(), false);
+            let (mut shown, mut carets, mut any, mut painting) = (String::new(), String::new(), false, false);
             for (byte, c) in line.trim_end_matches('\r').char_indices() {
                 let c = if c.is_control() { ' ' } else { c };
                 let at = offset + byte;
@@ -81,12 +82,17 @@ impl Human {
                 }
                 let hit = f.matches.get(next_match).is_some_and(|s| s.start <= at);
                 any |= hit;
-                if hit && self.color {
-                    shown.push_str(&format!("{accent}{c}{RESET}"));
-                } else {
-                    shown.push(c);
+                // One escape around each run of matched chars, not one per char: a log viewer
+                // or a test reads the span as one.
+                if self.color && hit != painting {
+                    shown.push_str(if hit { accent } else { RESET });
+                    painting = hit;
                 }
+                shown.push(c);
                 carets.push(if hit { '^' } else { ' ' });
+            }
+            if painting {
+                shown.push_str(RESET);
             }
             writeln!(out, "{} {bar} {}", self.paint(BLUE, &format!("{gutter:>width$}")), shown.trim_end())?;
             if any {
@@ -101,7 +107,7 @@ impl Human {
     }
 }
 
-impl Reporter for Human {
+impl Reporter<CheckReport> for Human {
     fn report(&self, report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
         for f in &report.findings {
             self.finding(f, out)?;

@@ -30,14 +30,14 @@
 //!               "leak_rate": 0.5, "max_leak_rate": null, "failed": true}
 //! }
 //! ```
-use super::Reporter;
 use crate::check::CheckReport;
+use crate::report::Reporter;
 use std::io::{self, Write};
 
 /// The JSON reporter.
 pub struct Json;
 
-impl Reporter for Json {
+impl Reporter<CheckReport> for Json {
     fn report(&self, report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, report)?;
         writeln!(out)

@@ -7,8 +7,8 @@
 //! block; warnings go to `<system-out>`. One failure element per test case is what every JUnit
 //! consumer accepts. Characters XML 1.0 forbids (most C0 controls) are replaced, so the file
 //! stays well-formed whatever the scraped text holds.
-use super::Reporter;
 use crate::check::{CheckFinding, CheckReport, Severity};
+use crate::report::Reporter;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 use std::collections::HashMap;
@@ -27,7 +27,7 @@ fn describe(f: &CheckFinding) -> String {
     format!("{}:{}:{}: {}{ids} {}\n    {}\n", f.path, f.line, f.column, f.category, f.message, f.text)
 }
 
-impl Reporter for Junit {
+impl Reporter<CheckReport> for Junit {
     fn report(&self, report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
         let mut by_document: HashMap<(&str, &str, Option<u64>), Vec<&CheckFinding>> = HashMap::new();
         for f in &report.findings {

@@ -9,8 +9,9 @@
 //! so that code scanning tracks an alert across commits the same way baselines do. Columns
 //! are Unicode code points (`columnKind: unicodeCodePoints`); for JSONL the region is the
 //! record's line and the columns are inside the record's text.
-use super::{uri, Reporter};
+use super::uri;
 use crate::check::{CheckReport, Severity};
+use crate::report::Reporter;
 use serde_json::json;
 use serde_sarif::sarif as s;
 use std::collections::BTreeMap;
@@ -97,7 +98,7 @@ pub fn log(report: &CheckReport) -> s::Sarif {
     s::Sarif::builder().schema(SCHEMA).version(json!("2.1.0")).runs(vec![run]).build()
 }
 
-impl Reporter for Sarif {
+impl Reporter<CheckReport> for Sarif {
     fn report(&self, report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, &log(report))?;
         writeln!(out)

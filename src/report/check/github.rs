@@ -5,9 +5,10 @@
 //! categories and `::warning …` for `--warn-on`. Values are escaped as the runner expects
 //! (`%`, CR and LF everywhere; `:` and `,` in properties too). For JSONL the line is the
 //! record's and the column is inside the record's text (see the module doc of `check`).
-use super::{summary_line, Reporter};
+use super::summary_line;
 use crate::check::{CheckReport, Severity};
 use crate::report::human::excerpt;
+use crate::report::Reporter;
 use std::io::{self, Write};
 
 /// The GitHub Actions reporter.
@@ -21,7 +22,7 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-impl Reporter for Github {
+impl Reporter<CheckReport> for Github {
     fn report(&self, report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
         for f in &report.findings {
             let command = match f.severity {

@@ -24,30 +24,35 @@ use arrow_buffer::OffsetBuffer;
 use arrow_schema::{DataType, Field, Fields};
 use parquet::arrow::ArrowWriter;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::io::Write;
 use std::sync::Arc;
 
 /// Name of the column `clean --annotate` adds to Parquet output.
 pub const ANNOTATION_COLUMN: &str = "boilerguard_blocks";
 
-/// One analyzed row.
-struct Row<'a> {
+/// One analyzed row, with what the job made of it.
+struct Row<'a, T> {
     /// 1-based row in the file.
     line: u64,
     id: String,
     source: String,
     text: Option<&'a str>,
     findings: Vec<Finding>,
+    /// The job's output for the row, made on the worker.
+    output: T,
 }
 
-/// Analyzes every row of `batch` on `pool`, in row order.
-fn analyze<'a>(
+/// Analyzes every row of `batch` on `pool`, in row order, and lets `render` make the job's
+/// output of each on the same worker.
+fn analyze<'a, T: Send>(
     detector: &Detector,
     input: &ParquetInput,
     display: &str,
     batch: &'a Batch,
     pool: &rayon::ThreadPool,
-) -> Result<Vec<Row<'a>>, CorpusError> {
+    render: impl Fn(&Row<'a, ()>) -> T + Sync,
+) -> Result<Vec<Row<'a, T>>, CorpusError> {
     let schema = batch.data.schema();
     let column = |name: &str| schema.index_of(name).ok().map(|i| batch.data.column(i).as_ref());
     let texts = column(input.text_name()).and_then(TextColumn::new).ok_or_else(|| {
@@ -64,7 +69,9 @@ fn analyze<'a>(
                 let id = ids.as_ref().and_then(|ids| ids.get(i)).unwrap_or_else(|| source.clone());
                 let text = texts.get(i);
                 let findings = text.map(|t| detector.findings(t)).unwrap_or_default();
-                Row { line, id, source, text, findings }
+                let row = Row { line, id, source, text, findings, output: () };
+                let output = render(&row);
+                Row { line: row.line, id: row.id, source: row.source, text: row.text, findings: row.findings, output }
             })
             .collect()
     });
@@ -72,16 +79,10 @@ fn analyze<'a>(
 }
 
 /// Counts one row in `tally` and gives back what the job writes for it.
-fn count<T>(
-    tally: &mut Tally,
-    inputs: &[Input],
-    report: bool,
-    row: &Row<'_>,
-    output: T,
-) -> Result<Option<T>, CorpusError> {
+fn count<T>(tally: &mut Tally, inputs: &[Input], report: bool, row: Row<'_, T>) -> Result<Option<T>, CorpusError> {
     let text = row.text.unwrap_or("");
     let facts = (report && row.text.is_some()).then(|| DocFacts::new(&row.id, None, text, &row.findings));
-    let work = Work::Done { output, findings: row.findings.clone(), bytes: text.len(), facts };
+    let work = Work::Done { output: row.output, findings: row.findings, bytes: text.len(), facts };
     if row.text.is_none() {
         tally.outcome.stats.null_texts += 1;
     }
@@ -135,14 +136,16 @@ pub(crate) fn scan_file(
     let pool = worker_pool(options)?;
     let display = &inputs[0].display;
     let progress = options.progress.as_deref().map(|p| p as &(dyn Fn(u64) + Send + Sync));
+    let render = |row: &Row<'_, ()>| {
+        let record = ScanRecord::new(row.id.clone(), row.source.clone(), row.text.map_or(0, str::len), &row.findings);
+        let mut rendered = Vec::new();
+        // Writing to a Vec cannot fail.
+        let _ = reporter.report(&ScanDocument { record: &record, text: row.text.unwrap_or("") }, &mut rendered);
+        rendered
+    };
     let damage = file.read(Columns::TextAndId, options.pipeline.chunk_bytes, progress, |batch| {
-        for row in analyze(detector, &file, display, &batch, &pool)? {
-            let record =
-                ScanRecord::new(row.id.clone(), row.source.clone(), row.text.map_or(0, str::len), &row.findings);
-            let mut rendered = Vec::new();
-            let document = ScanDocument { record: &record, text: row.text.unwrap_or("") };
-            reporter.report(&document, &mut rendered).map_err(|e| CorpusError::io("<output>", e))?;
-            if let Some(text) = count(tally, inputs, options.report, &row, rendered)? {
+        for row in analyze(detector, &file, display, &batch, &pool, render)? {
+            if let Some(text) = count(tally, inputs, options.report, row)? {
                 tally.outcome.stats.records_out += 1;
                 tally.outcome.stats.bytes_out += text.len() as u64;
                 out.write_all(&text).map_err(|e| CorpusError::io("<output>", e))?;
@@ -186,7 +189,7 @@ pub(crate) fn clean_file(
             writer.flush().map_err(write_error)?;
         }
         group = Some(batch.row_group);
-        let rows = analyze(detector, &file, &input.display, &batch, &pool)?;
+        let rows = analyze(detector, &file, &input.display, &batch, &pool, |row| clean_text(row, options))?;
         let cleaned = clean_rows(tally, inputs, batch_options.report, options, rows)?;
         let out = cleaned.into_batch(&batch.data, &schema, text_index, options)?;
         writer.write(&out).map_err(write_error)
@@ -196,16 +199,22 @@ pub(crate) fn clean_file(
     end(tally, inputs, damage)
 }
 
+/// A row's text after cleaning, when it changed (made on the worker).
+fn clean_text(row: &Row<'_, ()>, options: &CleanOptions) -> Option<String> {
+    match row.text {
+        Some(text) if !options.keep_text && !row.findings.is_empty() => Some(remove_findings(text, &row.findings)),
+        _ => None,
+    }
+}
+
 /// The rows of a batch after cleaning.
 struct Cleaned<'a> {
-    /// The new texts, when one of them changed.
-    texts: Option<Vec<Option<String>>>,
+    /// The texts to write, when one of them changed.
+    texts: Option<Vec<Option<Cow<'a, str>>>>,
     /// Per row: kept (false when dropped by --drop-empty).
     keep: Vec<bool>,
     /// Per row, the blocks found (for the annotation column).
     blocks: Vec<Vec<Finding>>,
-    /// The texts as read.
-    original: Vec<Option<&'a str>>,
 }
 
 fn clean_rows<'a>(
@@ -213,25 +222,25 @@ fn clean_rows<'a>(
     inputs: &[Input],
     report: bool,
     options: &CleanOptions,
-    rows: Vec<Row<'a>>,
+    rows: Vec<Row<'a, Option<String>>>,
 ) -> Result<Cleaned<'a>, CorpusError> {
-    let changes = !options.keep_text && rows.iter().any(|r| !r.findings.is_empty());
+    let changes = rows.iter().any(|r| r.output.is_some());
     let mut cleaned = Cleaned {
         texts: changes.then(|| Vec::with_capacity(rows.len())),
         keep: Vec::with_capacity(rows.len()),
         blocks: Vec::new(),
-        original: Vec::with_capacity(rows.len()),
     };
-    for row in rows {
-        let text = match row.text {
-            Some(t) if changes && !row.findings.is_empty() => Some(remove_findings(t, &row.findings)),
-            Some(t) if changes => Some(t.to_string()),
-            _ => None,
+    for mut row in rows {
+        let text: Option<Cow<'a, str>> = match row.output.take() {
+            Some(changed) => Some(Cow::Owned(changed)),
+            None => row.text.map(Cow::Borrowed),
         };
-        let written = text.as_deref().or(row.text);
-        let dropped = options.drop_empty && written.is_some_and(|t| t.trim().is_empty());
-        let bytes_out = if dropped { 0 } else { written.map_or(0, str::len) };
-        if count(tally, inputs, report, &row, ())?.is_some() {
+        let dropped = options.drop_empty && text.as_deref().is_some_and(|t| t.trim().is_empty());
+        let bytes_out = if dropped { 0 } else { text.as_deref().map_or(0, str::len) };
+        if options.annotate_column {
+            cleaned.blocks.push(row.findings.clone());
+        }
+        if count(tally, inputs, report, row)?.is_some() {
             let stats = &mut tally.outcome.stats;
             if dropped {
                 stats.records_dropped += 1;
@@ -243,10 +252,6 @@ fn clean_rows<'a>(
         cleaned.keep.push(!dropped);
         if let Some(texts) = &mut cleaned.texts {
             texts.push(text);
-        }
-        cleaned.original.push(row.text);
-        if options.annotate_column {
-            cleaned.blocks.push(row.findings);
         }
     }
     Ok(cleaned)

@@ -17,7 +17,7 @@ use crate::detector::{remove_findings, Detector, Finding};
 use crate::error::CorpusError;
 use crate::report::html::DocFacts;
 use crate::report::record::{round_score, ScanRecord};
-use crate::report::scan::{ScanDocument, ScanReporter};
+use crate::report::scan::ScanReporter;
 use arrow_array::UInt64Array;
 use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, ListArray, RecordBatch, StringArray, StructArray};
 use arrow_buffer::OffsetBuffer;
@@ -138,10 +138,7 @@ pub(crate) fn scan_file(
     let progress = options.progress.as_deref().map(|p| p as &(dyn Fn(u64) + Send + Sync));
     let render = |row: &Row<'_, ()>| {
         let record = ScanRecord::new(row.id.clone(), row.source.clone(), row.text.map_or(0, str::len), &row.findings);
-        let mut rendered = Vec::new();
-        // Writing to a Vec cannot fail.
-        let _ = reporter.report(&ScanDocument { record: &record, text: row.text.unwrap_or("") }, &mut rendered);
-        rendered
+        super::scan::render(reporter, &record, row.text.unwrap_or(""))
     };
     let damage = file.read(Columns::TextAndId, options.pipeline.chunk_bytes, progress, |batch| {
         for row in analyze(detector, &file, display, &batch, &pool, render)? {

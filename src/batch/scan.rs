@@ -45,10 +45,7 @@ fn scan_lines(
             work(detector, options, rec, |doc, findings| {
                 let url = doc.warc.and_then(|w| w.field("WARC-Target-URI")).map(|u| u.into_owned());
                 let record = ScanRecord::new(doc.id.clone(), source_of(rec), doc.text.len(), findings).with_url(url);
-                let mut rendered = Vec::new();
-                // Writing to a Vec cannot fail.
-                let _ = reporter.report(&ScanDocument { record: &record, text: &doc.text }, &mut rendered);
-                rendered
+                render(reporter, &record, &doc.text)
             })
         },
         |event| {
@@ -60,4 +57,13 @@ fn scan_lines(
             Ok(())
         },
     )
+}
+
+/// One document's scan output in the reporter's format; done on the workers, so the sink only
+/// writes bytes.
+pub(crate) fn render(reporter: &ScanReporter, record: &ScanRecord, text: &str) -> Vec<u8> {
+    let mut rendered = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = reporter.report(&ScanDocument { record, text }, &mut rendered);
+    rendered
 }

@@ -78,6 +78,20 @@ impl Choice for Format {
     }
 }
 
+impl Choice for WarcOutput {
+    fn help(self) -> &'static str {
+        match self {
+            WarcOutput::Auto => {
+                "WARC for `.warc`/`.wet` output names and directories, JSONL otherwise and on standard output"
+            }
+            WarcOutput::Jsonl => {
+                "One JSON line per `conversion` record (id, url, WARC date, language, refers-to, text)"
+            }
+            WarcOutput::Warc => "WARC records again, every header byte kept but Content-Length and digests",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,19 +111,5 @@ mod tests {
         check::<OnError>();
         check::<ScanFormat>();
         check::<Format>();
-    }
-}
-
-impl Choice for WarcOutput {
-    fn help(self) -> &'static str {
-        match self {
-            WarcOutput::Auto => {
-                "WARC for `.warc`/`.wet` output names and directories, JSONL otherwise and on standard output"
-            }
-            WarcOutput::Jsonl => {
-                "One JSON line per `conversion` record (id, url, WARC date, language, refers-to, text)"
-            }
-            WarcOutput::Warc => "WARC records again, every header byte kept but Content-Length and digests",
-        }
     }
 }

@@ -321,11 +321,18 @@ impl<'a> Pipeline<'a> {
                     break;
                 }
             }
-            if chunk.buf.len() >= self.options.chunk_bytes || chunk.items.len() >= 65_536 {
-                tx.send(std::mem::take(chunk)).map_err(|_| ())?;
-            }
+            self.send_if_full(chunk, tx)?;
         }
         chunk.items.push(Item::End { input: index });
+        Ok(())
+    }
+
+    /// Sends `chunk` on once it holds enough bytes or records (the item cap keeps a chunk of
+    /// tiny records from growing its index without bound).
+    fn send_if_full(&self, chunk: &mut Chunk, tx: &std::sync::mpsc::SyncSender<Chunk>) -> Result<(), ()> {
+        if chunk.buf.len() >= self.options.chunk_bytes || chunk.items.len() >= 65_536 {
+            tx.send(std::mem::take(chunk)).map_err(|_| ())?;
+        }
         Ok(())
     }
 
@@ -372,9 +379,7 @@ impl<'a> Pipeline<'a> {
                     break;
                 }
             }
-            if chunk.buf.len() >= self.options.chunk_bytes || chunk.items.len() >= 65_536 {
-                tx.send(std::mem::take(chunk)).map_err(|_| ())?;
-            }
+            self.send_if_full(chunk, tx)?;
         }
         chunk.items.push(Item::End { input: index });
         Ok(())

@@ -99,6 +99,37 @@ fn site_grouped_cross_validation_reports_both_figures() {
     assert_eq!(shipped.overall.paragraphs, cv.overall.paragraphs);
 }
 
+/// The figure of record (issue 16): site-grouped cross-validation on train + dev. The issue's
+/// targets are donation and disclaimer F1 ≥ 0.90 at body false removal ≤ 0.3 %; they are not
+/// reached yet, so the F1 gates sit at the figures reached (donation 0.787, disclaimer 0.810)
+/// minus 0.015, where a change that loses recall or precision on unseen sites fails, and the
+/// body budget is the issue's.
+#[test]
+fn cross_validated_quality_stays_at_the_figures_reached() {
+    let Some(shared) = common::shared("cross_validated_quality_stays_at_the_figures_reached") else { return };
+    let out = common::bin()
+        .args(["eval", "--cv-by-site", "--format", "json"])
+        .arg(shared.join("eval/train.jsonl"))
+        .arg(shared.join("eval/dev.jsonl"))
+        .output()
+        .expect("run eval");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let cv: Report = serde_json::from_value(json["cross_validated"].clone()).expect("report schema");
+    let (all, table) = (&cv.overall, boilerguard::eval::render_table(&cv));
+    assert!(all.labels["donation"].f1 >= 0.77, "CV donation F1 {:.3} < 0.77\n{table}", all.labels["donation"].f1);
+    assert!(
+        all.labels["disclaimer"].f1 >= 0.795,
+        "CV disclaimer F1 {:.3} < 0.795\n{table}",
+        all.labels["disclaimer"].f1
+    );
+    assert!(
+        all.body_false_removal_rate <= 0.003,
+        "CV body false removal {:.4} > 0.003\n{table}",
+        all.body_false_removal_rate
+    );
+}
+
 #[test]
 fn pattern_stats_count_every_gold_paragraph_a_pattern_hits() {
     let Some(shared) = common::shared("pattern_stats_count_every_gold_paragraph_a_pattern_hits") else { return };

@@ -16,6 +16,8 @@
 //! 6. [`Detector`] ties these together; [`batch`] runs it over whole corpora read and
 //!    written by [`corpus`]; [`eval`] measures it against labeled data.
 //! 7. [`check`] is the CI gate on top of [`batch`]: rules, baselines, configuration file.
+//!    [`authoring`] holds the pattern author's tools (lint, self-test, stats, fit), above the
+//!    detector.
 //! 8. [`report`] is the one output layer: every format of every command is a
 //!    [`report::Reporter`] chosen by the caller.
 //!
@@ -36,6 +38,7 @@
 //! assert_eq!(detector.clean(text), "The council approved the budget on Tuesday.\n");
 //! # Ok::<(), boilerguard::PatternError>(())
 //! ```
+pub mod authoring;
 pub mod batch;
 pub mod category;
 pub mod check;
@@ -44,14 +47,12 @@ pub mod corpus;
 pub mod detector;
 pub mod error;
 pub mod eval;
-pub mod fit;
 pub mod lang;
 pub mod matcher;
 pub mod mine;
 pub mod named;
 pub mod normalize;
 pub mod pattern;
-pub mod pattern_qa;
 pub mod regex_build;
 pub mod report;
 pub mod segment;

@@ -1,7 +1,7 @@
 //! Every built-in pattern's examples and counter-examples, the lint, and the hard negatives.
 mod common;
 
-use boilerguard::pattern::{lint::lint, run_examples};
+use boilerguard::authoring::{lint::lint, run_examples};
 use boilerguard::Detector;
 
 fn detector() -> Detector {

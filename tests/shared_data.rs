@@ -139,7 +139,7 @@ fn pattern_stats_count_every_gold_paragraph_a_pattern_hits() {
         .output()
         .expect("run stats");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let stats: Vec<boilerguard::pattern_qa::PatternStat> = serde_json::from_slice(&out.stdout).expect("schema");
+    let stats: Vec<boilerguard::authoring::stats::PatternStat> = serde_json::from_slice(&out.stdout).expect("schema");
     assert_eq!(stats.len(), Detector::builtin().expect("patterns").patterns().len());
     let donation_hits: usize = stats.iter().filter(|s| s.label == "donation").map(|s| s.hits["donation"]).sum();
     assert!(donation_hits > 50, "dev has appeals the donation patterns hit: {donation_hits}");

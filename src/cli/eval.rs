@@ -2,8 +2,8 @@
 use super::args::DetectArgs;
 use super::ExitStatus;
 use anyhow::Context;
+use boilerguard::authoring::fit::{cross_validate, FitOptions};
 use boilerguard::eval::{evaluate, render_table, GoldDocument};
-use boilerguard::fit::{cross_validate, FitOptions};
 use clap::{Args, ValueEnum};
 use std::io::BufRead;
 use std::io::Write;

@@ -2,11 +2,11 @@
 use super::args::DetectArgs;
 use super::eval::{read_gold_files, EvalFormat};
 use super::ExitStatus;
+use boilerguard::authoring::fit::{changed_weights, fit, prepare, FitOptions};
+use boilerguard::authoring::stats::{pattern_stats, render_stats};
+use boilerguard::authoring::{lint::lint, run_examples};
 use boilerguard::corpus::output::write_file;
-use boilerguard::fit::{changed_weights, fit, prepare, FitOptions};
 use boilerguard::pattern::fitted::{render, FITTED_FILE};
-use boilerguard::pattern::{lint::lint, run_examples};
-use boilerguard::pattern_qa::{pattern_stats, render_stats};
 use clap::Subcommand;
 use std::collections::BTreeSet;
 use std::io::Write;

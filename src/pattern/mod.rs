@@ -7,12 +7,9 @@
 mod builtin;
 mod file;
 pub mod fitted;
-pub mod lint;
-mod selftest;
 
 pub use builtin::{builtin_files, builtin_patterns};
 pub use file::{parse_pattern_file, PatternDef, PatternFile};
-pub use selftest::{run_examples, ExampleFailure};
 
 use crate::category::Category;
 use crate::error::PatternError;

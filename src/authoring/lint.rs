@@ -1,6 +1,6 @@
 //! `patterns lint`: problems a pattern author should look at before shipping a pattern.
 //!
-//! Validation ([`super::parse_pattern_file`]) rejects what cannot work; lint reports what works badly:
+//! Validation ([`crate::pattern::parse_pattern_file`]) rejects what cannot work; lint reports what works badly:
 //! duplicated or shadowed phrases, phrases so short they fire on ordinary words, regexes
 //! that would run on every block, examples the pattern does not even match, and patterns
 //! with too few examples to be reviewed.

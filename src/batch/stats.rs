@@ -106,14 +106,14 @@ impl Stats {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "{} ({} failed), {} records in = {} out + {} dropped + {} rejected{}",
+            "{} ({} failed), {} in = {} out + {} dropped + {} rejected{}",
             counted(self.files, "file", "files"),
             self.files_failed,
-            self.records_in,
+            counted(self.records_in, "record", "records"),
             self.records_out,
             self.records_dropped,
             self.records_rejected,
-            if self.blank_lines > 0 { format!(" ({} blank lines skipped)", self.blank_lines) } else { String::new() }
+            if self.blank_lines > 0 { format!(" ({} skipped)", counted(self.blank_lines, "blank line", "blank lines")) } else { String::new() }
         );
         if self.warc_non_documents > 0 {
             let _ = writeln!(
@@ -157,5 +157,18 @@ mod tests {
         assert_eq!(counted(3, "file", "files"), "3 files");
         let sizes: Vec<String> = [12.0, 4_200.0, 954_100_000.0, 2.5e9].iter().map(|&b| human_bytes(b)).collect();
         assert_eq!(sizes, ["12 B", "4.2 kB", "954.1 MB", "2.50 GB"]);
+    }
+
+    #[test]
+    fn one_record_and_one_blank_line_are_singular_in_the_summary() {
+        let stats = Stats { files: 1, records_in: 1, records_out: 1, blank_lines: 1, ..Stats::default() };
+        let first = stats.render().lines().next().unwrap_or_default().to_string();
+        assert!(
+            first.starts_with("1 file (0 failed), 1 record in = 1 out + 0 dropped + 0 rejected (1 blank line skipped)"),
+            "{first}"
+        );
+        let many = Stats { files: 2, records_in: 2, records_out: 2, blank_lines: 2, ..Stats::default() };
+        assert!(many.render().contains("2 files (0 failed), 2 records in = 2 out"), "{}", many.render());
+        assert!(many.render().contains("(2 blank lines skipped)"), "{}", many.render());
     }
 }

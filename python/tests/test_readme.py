@@ -77,6 +77,25 @@ def test_datatrove_recipe(tmp_path: Path) -> None:
     assert counts["total"] == 20 and counts["docs_with_boilerplate"] == 10 and counts["blocks_disclaimer"] == 10
 
 
+def test_datatrove_parquet_recipe(tmp_path: Path) -> None:
+    """Parquet shards written by pyarrow go through datatrove's Parquet reader, the cleaner and
+    its Parquet writer; the cleaned texts are read back with pyarrow."""
+    pytest.importorskip("datatrove")
+    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow as pa
+
+    (tmp_path / "shards").mkdir()
+    for part in range(2):
+        rows = RECORDS[part::2]
+        table = pa.table({"id": [r["id"] for r in rows], "url": [r["url"] for r in rows], "text": [r["text"] for r in rows]})
+        pq.write_table(table, tmp_path / "shards" / f"part-{part}.parquet")
+    run_recipe(tmp_path, "datatrove-parquet")
+    records = []
+    for path in sorted((tmp_path / "cleaned-parquet").rglob("*.parquet")):
+        records.extend(pq.read_table(path).to_pylist())
+    check_cleaned(sorted(records, key=lambda r: r["id"]))
+
+
 @pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="ray is not installed")
 def test_ray_recipe(tmp_path: Path) -> None:
     prelude = "import ray\nray.init(num_cpus=2, include_dashboard=False, _node_ip_address='127.0.0.1')\n"

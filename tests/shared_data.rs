@@ -78,9 +78,8 @@ fn shipped_fitted_weights_are_what_the_fit_gives() {
     );
 }
 
-#[test]
-fn site_grouped_cross_validation_reports_both_figures() {
-    let Some(shared) = common::shared("site_grouped_cross_validation_reports_both_figures") else { return };
+/// `eval --cv-by-site --format json` on train + dev.
+fn cross_validation(shared: &std::path::Path) -> serde_json::Value {
     let out = common::bin()
         .args(["eval", "--cv-by-site", "--format", "json"])
         .arg(shared.join("eval/train.jsonl"))
@@ -88,7 +87,13 @@ fn site_grouped_cross_validation_reports_both_figures() {
         .output()
         .expect("run eval");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn site_grouped_cross_validation_reports_both_figures() {
+    let Some(shared) = common::shared("site_grouped_cross_validation_reports_both_figures") else { return };
+    let json = cross_validation(&shared);
     let shipped: Report = serde_json::from_value(json["shipped"].clone()).expect("report schema");
     let cv: Report = serde_json::from_value(json["cross_validated"].clone()).expect("report schema");
     assert_eq!((shipped.overall.documents, cv.overall.documents), (312, 312));
@@ -107,14 +112,7 @@ fn site_grouped_cross_validation_reports_both_figures() {
 #[test]
 fn cross_validated_quality_stays_at_the_figures_reached() {
     let Some(shared) = common::shared("cross_validated_quality_stays_at_the_figures_reached") else { return };
-    let out = common::bin()
-        .args(["eval", "--cv-by-site", "--format", "json"])
-        .arg(shared.join("eval/train.jsonl"))
-        .arg(shared.join("eval/dev.jsonl"))
-        .output()
-        .expect("run eval");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let json = cross_validation(&shared);
     let cv: Report = serde_json::from_value(json["cross_validated"].clone()).expect("report schema");
     let (all, table) = (&cv.overall, boilerguard::eval::render_table(&cv));
     assert!(all.labels["donation"].f1 >= 0.77, "CV donation F1 {:.3} < 0.77\n{table}", all.labels["donation"].f1);

@@ -113,7 +113,11 @@ impl Stats {
             self.records_out,
             self.records_dropped,
             self.records_rejected,
-            if self.blank_lines > 0 { format!(" ({} skipped)", counted(self.blank_lines, "blank line", "blank lines")) } else { String::new() }
+            if self.blank_lines > 0 {
+                format!(" ({} skipped)", counted(self.blank_lines, "blank line", "blank lines"))
+            } else {
+                String::new()
+            }
         );
         if self.warc_non_documents > 0 {
             let _ = writeln!(

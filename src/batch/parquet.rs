@@ -5,7 +5,10 @@
 //! and their balance mean the same for every format. `scan` writes its usual JSONL records
 //! (source `file:row`, rows 1-based); `clean` writes Parquet again through the output-safety
 //! layer ([`AtomicFile`], claimed by [`super::claim_outputs`]), with only the text column
-//! changed and, on request, a list-of-struct column of the blocks found. A row whose text is
+//! changed and, on request, a list-of-struct column of the blocks found. By default `clean`
+//! streams: the text column's pages go to the file as they are made and every other column
+//! chunk is copied from the input as it is, because parquet's `ArrowWriter` holds a whole
+//! output row group (about 1.2 × its uncompressed size) until it is flushed. A row whose text is
 //! null passes through as null and is counted in `null_texts`.
 use super::clean::{target_for, CleanOptions};
 use super::{BatchOptions, Tally, Work};

@@ -15,11 +15,15 @@
 //! writer's one open row group (compressed), keep every core busy, and keep output in input
 //! order without a reorder buffer.
 //!
-//! The writer is parquet's `ArrowWriter` with the input's Arrow schema (its metadata kept) and,
-//! per column, the input's codec and whether it was dictionary-encoded; compression levels are
-//! not recorded in Parquet files, so each codec's default level is used. Only the text column
-//! is rebuilt, in its own Arrow type (dictionary, `LargeUtf8`…), and only for batches where a
-//! text changed, so every other column is passed through as decoded.
+//! Output keeps, per column, the input's codec and whether it was dictionary-encoded;
+//! compression levels are not recorded in Parquet files, so each codec's default level is
+//! used. When rows and row groups stay as they are (the default `clean`), the input's untouched
+//! column chunks are copied byte for byte ([`ParquetInput::column_chunk`],
+//! [`ParquetInput::reopen`]) and only the text and id columns are decoded, so the writer holds
+//! one page, not a row group. Otherwise (`--drop-empty`, `--row-group-size`, `--annotate`) the
+//! writer is parquet's `ArrowWriter` with the input's Arrow schema (its metadata kept), which
+//! holds the open output row group in memory; only the text column is rebuilt, in its own
+//! Arrow type (dictionary, `LargeUtf8`…), and only for batches where a text changed.
 use super::input::Input;
 use super::record::FieldNames;
 use crate::error::CorpusError;

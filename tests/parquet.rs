@@ -184,6 +184,25 @@ fn clean_keeps_schema_codec_row_groups_and_every_other_column() {
     }
 }
 
+/// The default `clean` streams (text pages written as made, other column chunks copied);
+/// `--annotate` goes through `ArrowWriter`. Both must write the same table.
+#[test]
+fn streaming_clean_writes_the_table_the_arrow_writer_writes() {
+    let Some(fx) = Fixtures::new("streaming_clean_writes_the_table_the_arrow_writer_writes") else { return };
+    for layout in LAYOUTS.iter().chain(&["int-ids"]) {
+        let input = fx.path(layout);
+        let streamed = fx.dir.path().join(format!("streamed-{layout}.parquet"));
+        let annotated = fx.dir.path().join(format!("annotated-{layout}.parquet"));
+        for (output, extra) in [(&streamed, None), (&annotated, Some("--annotate"))] {
+            let args = ["clean", "-j2", input.to_str().expect("utf-8"), "-o", output.to_str().expect("utf-8")];
+            let out = run(&[&args[..], extra.as_slice()].concat());
+            assert!(out.status.success(), "{layout}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        assert!(fx.equal(&streamed, &annotated, Some("boilerguard_blocks")), "{layout}: the two writers differ");
+        assert_eq!(fx.describe(&streamed)["row_groups"], fx.describe(&input)["row_groups"], "{layout}");
+    }
+}
+
 #[test]
 fn keep_text_gives_back_a_table_equal_to_the_input() {
     let Some(fx) = Fixtures::new("keep_text_gives_back_a_table_equal_to_the_input") else { return };

@@ -5,7 +5,10 @@
 //! and their balance mean the same for every format. `scan` writes its usual JSONL records
 //! (source `file:row`, rows 1-based); `clean` writes Parquet again through the output-safety
 //! layer ([`AtomicFile`], claimed by [`super::claim_outputs`]), with only the text column
-//! changed and, on request, a list-of-struct column of the blocks found. A row whose text is
+//! changed and, on request, a list-of-struct column of the blocks found. By default `clean`
+//! streams: the text column's pages go to the file as they are made and every other column
+//! chunk is copied from the input as it is, because parquet's `ArrowWriter` holds a whole
+//! output row group (about 1.2 × its uncompressed size) until it is flushed. A row whose text is
 //! null passes through as null and is counted in `null_texts`.
 use super::clean::{target_for, CleanOptions};
 use super::{BatchOptions, Tally, Work};
@@ -23,6 +26,9 @@ use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, ListArray, Record
 use arrow_buffer::OffsetBuffer;
 use arrow_schema::{DataType, Field, Fields};
 use parquet::arrow::ArrowWriter;
+use parquet::column::writer::ColumnCloseResult;
+use parquet::data_type::{ByteArray, ByteArrayType};
+use parquet::file::writer::{SerializedFileWriter, SerializedRowGroupWriter};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::io::Write;
@@ -165,6 +171,9 @@ pub(crate) fn clean_file(
     let Some(file) = start(tally, inputs, batch_options)? else { return Ok(()) };
     let input = &inputs[0];
     let target = target_for(options, input, Compression::None).map_or_else(|| "-".into(), |(path, _)| path);
+    if options.row_group_size.is_none() && !options.drop_empty && !options.annotate_column {
+        return clean_streaming(detector, inputs, &file, &target, batch_options, options, tally);
+    }
     let mut schema = file.schema();
     if options.annotate_column {
         schema = with_field(&schema, annotation_field(), &input.display)?;
@@ -190,6 +199,113 @@ pub(crate) fn clean_file(
         let cleaned = clean_rows(tally, inputs, batch_options.report, options, rows)?;
         let out = cleaned.into_batch(&batch.data, &schema, text_index, options)?;
         writer.write(&out).map_err(write_error)
+    })?;
+    let sink = writer.into_inner().map_err(write_error)?;
+    sink.commit()?;
+    end(tally, inputs, damage)
+}
+
+/// `clean` when every row is kept and row groups stay as they are (the default): each
+/// output row group copies the input's untouched column chunks byte for byte and writes the
+/// text column's pages to the file as they are made, so memory holds a few batches and one
+/// page rather than a whole row group. Only the text and id columns are decoded.
+fn clean_streaming(
+    detector: &Detector,
+    inputs: &[Input],
+    file: &ParquetInput,
+    target: &std::path::Path,
+    batch_options: &BatchOptions,
+    options: &CleanOptions,
+    tally: &mut Tally,
+) -> Result<(), CorpusError> {
+    let write_error = |e: parquet::errors::ParquetError| CorpusError::Output {
+        path: target.to_path_buf(),
+        reason: format!("cannot write Parquet: {e}"),
+    };
+    let display = &inputs[0].display;
+    let text_leaf =
+        file.text_leaf().ok_or_else(|| CorpusError::Other(format!("{display}: text column has no leaf")))?;
+    let mut props = file.writer_properties(None);
+    parquet::arrow::add_encoded_arrow_schema_to_metadata(&file.schema(), &mut props);
+    let schema = file.parquet_schema();
+    let sink = AtomicFile::create(target, Compression::None)?;
+    let mut writer = SerializedFileWriter::new(sink, schema.root_schema_ptr(), Arc::new(props)).map_err(write_error)?;
+    let pool = worker_pool(batch_options)?;
+    let progress = batch_options.progress.as_deref().map(|p| p as &(dyn Fn(u64) + Send + Sync));
+    let max_def = schema.column(text_leaf).max_def_level();
+    // A handle of its own: clones of the reader's handle share its offset with the decoding
+    // thread, and copying through one would race with it.
+    let source = file.reopen()?;
+    let damage = file.read_stream(Columns::TextAndId, batch_options.pipeline.chunk_bytes, progress, |batches| {
+        let mut batches = batches.peekable();
+        while let Some(first) = batches.peek() {
+            let row_group = match first {
+                Ok(batch) => batch.row_group,
+                Err(_) => break,
+            };
+            let mut group = writer.next_row_group().map_err(write_error)?;
+            let copy = |group: &mut SerializedRowGroupWriter<'_, AtomicFile>, column: usize| {
+                let metadata = file.column_chunk(row_group, column).clone();
+                let close = ColumnCloseResult {
+                    bytes_written: metadata.compressed_size().max(0) as u64,
+                    rows_written: file.row_group_rows(row_group),
+                    metadata,
+                    bloom_filter: None,
+                    column_index: None,
+                    offset_index: None,
+                };
+                group.append_column(&source, close).map_err(write_error)
+            };
+            for column in 0..text_leaf {
+                copy(&mut group, column)?;
+            }
+            let mut column = group
+                .next_column()
+                .map_err(write_error)?
+                .ok_or_else(|| CorpusError::Other(format!("{display}: the output schema lost the text column")))?;
+            let (mut rows_in, mut rows_out, mut bytes_out) = (0u64, 0u64, 0u64);
+            while let Some(Ok(batch)) = batches.next_if(|b| b.as_ref().is_ok_and(|b| b.row_group == row_group)) {
+                let rows = analyze(detector, file, display, &batch, &pool, |row| clean_text(row, options))?;
+                rows_in += rows.len() as u64;
+                let (mut values, mut levels) = (Vec::with_capacity(rows.len()), Vec::with_capacity(rows.len()));
+                for mut row in rows {
+                    let text = row.output.take().map(Vec::from).or_else(|| row.text.map(|t| t.as_bytes().to_vec()));
+                    levels.push(i16::from(text.is_some()));
+                    let bytes = text.as_ref().map_or(0, Vec::len) as u64;
+                    values.extend(text.map(ByteArray::from));
+                    if count(tally, inputs, batch_options.report, row)?.is_some() {
+                        tally.outcome.stats.records_out += 1;
+                        tally.outcome.stats.bytes_out += bytes;
+                        rows_out += 1;
+                        bytes_out += bytes;
+                    }
+                }
+                let levels = (max_def > 0).then_some(&levels[..]);
+                column.typed::<ByteArrayType>().write_batch(&values, levels, None).map_err(write_error)?;
+            }
+            if rows_in < file.row_group_rows(row_group) {
+                // The row group broke off after some of its rows: the copied columns hold all
+                // of them, so the group cannot be completed; its rows count as rejected.
+                let stats = &mut tally.outcome.stats;
+                stats.records_out -= rows_out;
+                stats.bytes_out -= bytes_out;
+                stats.records_rejected += rows_out;
+                return Err(CorpusError::Output {
+                    path: target.to_path_buf(),
+                    reason: format!(
+                        "row group {} broke off after {rows_in} of its rows were cleaned; \
+                         no output is written (use --row-group-size to keep the rows before it)",
+                        row_group + 1
+                    ),
+                });
+            }
+            column.close().map_err(write_error)?;
+            for column in text_leaf + 1..schema.num_columns() {
+                copy(&mut group, column)?;
+            }
+            group.close().map_err(write_error)?;
+        }
+        Ok::<_, CorpusError>(batches.next().and_then(Result::err))
     })?;
     let sink = writer.into_inner().map_err(write_error)?;
     sink.commit()?;

@@ -15,11 +15,15 @@
 //! writer's one open row group (compressed), keep every core busy, and keep output in input
 //! order without a reorder buffer.
 //!
-//! The writer is parquet's `ArrowWriter` with the input's Arrow schema (its metadata kept) and,
-//! per column, the input's codec and whether it was dictionary-encoded; compression levels are
-//! not recorded in Parquet files, so each codec's default level is used. Only the text column
-//! is rebuilt, in its own Arrow type (dictionary, `LargeUtf8`…), and only for batches where a
-//! text changed, so every other column is passed through as decoded.
+//! Output keeps, per column, the input's codec and whether it was dictionary-encoded;
+//! compression levels are not recorded in Parquet files, so each codec's default level is
+//! used. When rows and row groups stay as they are (the default `clean`), the input's untouched
+//! column chunks are copied byte for byte ([`ParquetInput::column_chunk`],
+//! [`ParquetInput::reopen`]) and only the text and id columns are decoded, so the writer holds
+//! one page, not a row group. Otherwise (`--drop-empty`, `--row-group-size`, `--annotate`) the
+//! writer is parquet's `ArrowWriter` with the input's Arrow schema (its metadata kept), which
+//! holds the open output row group in memory; only the text column is rebuilt, in its own
+//! Arrow type (dictionary, `LargeUtf8`…), and only for batches where a text changed.
 use super::input::Input;
 use super::record::FieldNames;
 use crate::error::CorpusError;
@@ -51,6 +55,7 @@ pub fn has_magic(path: &Path) -> bool {
 /// An opened Parquet input: its footer, and where its text and id columns are.
 pub struct ParquetInput {
     file: File,
+    path: std::path::PathBuf,
     display: String,
     meta: ArrowReaderMetadata,
     text: usize,
@@ -109,7 +114,7 @@ impl ParquetInput {
             )));
         }
         let id = schema.index_of(&fields.id).ok();
-        Ok(ParquetInput { file, display, meta, text, id })
+        Ok(ParquetInput { file, path: path.clone(), display, meta, text, id })
     }
 
     /// The Arrow schema of the file.
@@ -154,6 +159,32 @@ impl ParquetInput {
             }
         }
         props.build()
+    }
+
+    /// The file's Parquet schema.
+    pub fn parquet_schema(&self) -> &parquet::schema::types::SchemaDescriptor {
+        self.meta.metadata().file_metadata().schema_descr()
+    }
+
+    /// The Parquet leaf column of the text.
+    pub fn text_leaf(&self) -> Option<usize> {
+        self.leaf_of(self.text)
+    }
+
+    /// The metadata of column chunk `column` of row group `row_group`.
+    pub fn column_chunk(&self, row_group: usize, column: usize) -> &parquet::file::metadata::ColumnChunkMetaData {
+        self.meta.metadata().row_group(row_group).column(column)
+    }
+
+    /// Rows of row group `row_group`.
+    pub fn row_group_rows(&self, row_group: usize) -> u64 {
+        self.meta.metadata().row_group(row_group).num_rows().max(0) as u64
+    }
+
+    /// A new handle on the file, with its own offset (to copy column chunks from while the
+    /// reader thread decodes).
+    pub fn reopen(&self) -> Result<File, CorpusError> {
+        File::open(&self.path).map_err(|e| CorpusError::io(&self.path, e))
     }
 
     /// Rows per batch for about `chunk_bytes` of text, from the text column's size in the
@@ -201,6 +232,26 @@ impl ParquetInput {
                 }
             }
             Ok(None)
+        })
+    }
+
+    /// Reads the file as [`Self::read`] does, but hands `consume` the batches as one stream
+    /// (in file order; an `Err` item is the damage that stopped the file, and the last item).
+    pub fn read_stream<R>(
+        &self,
+        columns: Columns,
+        chunk_bytes: usize,
+        progress: Option<&(dyn Fn(u64) + Send + Sync)>,
+        consume: impl FnOnce(&mut dyn Iterator<Item = Result<Batch, CorpusError>>) -> R,
+    ) -> R {
+        let batch_rows = self.batch_rows(chunk_bytes);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch, CorpusError>>(1);
+        std::thread::scope(|scope| {
+            scope.spawn(move || self.decode_all(columns, batch_rows, progress, tx));
+            let result = consume(&mut rx.iter());
+            // Hang up before joining: the reader stops at its next send.
+            drop(rx);
+            result
         })
     }
 

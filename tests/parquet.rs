@@ -316,6 +316,34 @@ fn rows_before_a_damaged_row_group_are_kept_and_counted() {
     assert_eq!(records(&scanned.stdout).len() as u64, intact_rows);
 }
 
+/// A row group that breaks off midway (its first pages decode, a later one does not) cannot be
+/// finished by the streaming writer, whose other columns were already copied whole; the file is
+/// cleaned again by the Arrow writer, which keeps the rows read before the damage.
+#[test]
+fn rows_before_damage_inside_a_row_group_are_kept_and_counted() {
+    let Some(fx) = Fixtures::new("rows_before_damage_inside_a_row_group_are_kept_and_counted") else { return };
+    let output = fx.dir.path().join("partial.parquet");
+    let stats_path = fx.dir.path().join("stats.json");
+    let damaged = fx.path("damaged-midway");
+    let args =
+        ["clean", "--chunk-bytes", "200", damaged.to_str().expect("utf-8"), "-o", output.to_str().expect("utf-8")];
+    let out = run(&[&args[..], &["--stats", stats_path.to_str().expect("utf-8")]].concat());
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("row group 1 of 1"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = stats(&stats_path);
+    let rows = fx.describe(&output)["rows"].as_array().expect("rows").clone();
+    assert!(0 < rows.len() && rows.len() < 200, "{} rows kept", rows.len());
+    assert_eq!((s.records_in, s.records_out, s.files, s.files_failed), (rows.len() as u64, rows.len() as u64, 1, 1));
+    assert!(s.balanced());
+    let ids: Vec<&str> = rows.iter().filter_map(|r| r["id"].as_str()).collect();
+    let expected: Vec<String> = (0..rows.len()).map(|i| format!("doc-{i}")).collect();
+    assert_eq!(ids, expected);
+}
+
 #[test]
 fn parquet_on_standard_input_is_refused_with_a_reason() {
     let Some(fx) = Fixtures::new("parquet_on_standard_input_is_refused_with_a_reason") else { return };

@@ -12,7 +12,7 @@
 //! null passes through as null and is counted in `null_texts`.
 use super::clean::{target_for, CleanOptions};
 use super::{BatchOptions, Tally, Work};
-use crate::corpus::output::AtomicFile;
+use crate::corpus::output::{target_kind, AtomicFile, TargetKind};
 use crate::corpus::parquet::{with_field, Batch, Columns, IdColumn, ParquetInput, TextColumn};
 use crate::corpus::pipeline::{worker_threads, Event};
 use crate::corpus::{Compression, Input, InputFormat};
@@ -171,8 +171,16 @@ pub(crate) fn clean_file(
     let Some(file) = start(tally, inputs, batch_options)? else { return Ok(()) };
     let input = &inputs[0];
     let target = target_for(options, input, Compression::None).map_or_else(|| "-".into(), |(path, _)| path);
-    if options.row_group_size.is_none() && !options.drop_empty && !options.annotate_column {
-        return clean_streaming(detector, inputs, &file, &target, batch_options, options, tally);
+    // Streaming writes go to a temporary file, so a row group that breaks off midway can be
+    // given up and the file cleaned again by the Arrow writer, which keeps every row group
+    // before the damage; a stream (standard output, a FIFO) cannot be taken back.
+    let regular = matches!(target_kind(&target)?, TargetKind::Regular(_));
+    if regular && options.row_group_size.is_none() && !options.drop_empty && !options.annotate_column {
+        let before = tally.outcome.stats.clone();
+        if clean_streaming(detector, inputs, &file, &target, batch_options, options, tally)? {
+            return Ok(());
+        }
+        tally.outcome.stats = before;
     }
     let mut schema = file.schema();
     if options.annotate_column {
@@ -208,7 +216,9 @@ pub(crate) fn clean_file(
 /// `clean` when every row is kept and row groups stay as they are (the default): each
 /// output row group copies the input's untouched column chunks byte for byte and writes the
 /// text column's pages to the file as they are made, so memory holds a few batches and one
-/// page rather than a whole row group. Only the text and id columns are decoded.
+/// page rather than a whole row group. Only the text and id columns are decoded. Returns
+/// `false`, having written nothing, when a row group breaks off after some of its rows: the
+/// caller then cleans the file with the Arrow writer, which keeps the rows before the damage.
 fn clean_streaming(
     detector: &Detector,
     inputs: &[Input],
@@ -217,7 +227,7 @@ fn clean_streaming(
     batch_options: &BatchOptions,
     options: &CleanOptions,
     tally: &mut Tally,
-) -> Result<(), CorpusError> {
+) -> Result<bool, CorpusError> {
     let write_error = |e: parquet::errors::ParquetError| CorpusError::Output {
         path: target.to_path_buf(),
         reason: format!("cannot write Parquet: {e}"),
@@ -236,6 +246,7 @@ fn clean_streaming(
     // A handle of its own: clones of the reader's handle share its offset with the decoding
     // thread, and copying through one would race with it.
     let source = file.reopen()?;
+    let mut broke_off = false;
     let damage = file.read_stream(Columns::TextAndId, batch_options.pipeline.chunk_bytes, progress, |batches| {
         let mut batches = batches.peekable();
         while let Some(first) = batches.peek() {
@@ -263,7 +274,7 @@ fn clean_streaming(
                 .next_column()
                 .map_err(write_error)?
                 .ok_or_else(|| CorpusError::Other(format!("{display}: the output schema lost the text column")))?;
-            let (mut rows_in, mut rows_out, mut bytes_out) = (0u64, 0u64, 0u64);
+            let mut rows_in = 0u64;
             while let Some(Ok(batch)) = batches.next_if(|b| b.as_ref().is_ok_and(|b| b.row_group == row_group)) {
                 let rows = analyze(detector, file, display, &batch, &pool, |row| clean_text(row, options))?;
                 rows_in += rows.len() as u64;
@@ -276,8 +287,6 @@ fn clean_streaming(
                     if count(tally, inputs, batch_options.report, row)?.is_some() {
                         tally.outcome.stats.records_out += 1;
                         tally.outcome.stats.bytes_out += bytes;
-                        rows_out += 1;
-                        bytes_out += bytes;
                     }
                 }
                 let levels = (max_def > 0).then_some(&levels[..]);
@@ -285,19 +294,9 @@ fn clean_streaming(
             }
             if rows_in < file.row_group_rows(row_group) {
                 // The row group broke off after some of its rows: the copied columns hold all
-                // of them, so the group cannot be completed; its rows count as rejected.
-                let stats = &mut tally.outcome.stats;
-                stats.records_out -= rows_out;
-                stats.bytes_out -= bytes_out;
-                stats.records_rejected += rows_out;
-                return Err(CorpusError::Output {
-                    path: target.to_path_buf(),
-                    reason: format!(
-                        "row group {} broke off after {rows_in} of its rows were cleaned; \
-                         no output is written (use --row-group-size to keep the rows before it)",
-                        row_group + 1
-                    ),
-                });
+                // of them, so the group cannot be completed here; the caller starts over.
+                broke_off = true;
+                return Ok(None);
             }
             column.close().map_err(write_error)?;
             for column in text_leaf + 1..schema.num_columns() {
@@ -307,9 +306,13 @@ fn clean_streaming(
         }
         Ok::<_, CorpusError>(batches.next().and_then(Result::err))
     })?;
+    if broke_off {
+        return Ok(false);
+    }
     let sink = writer.into_inner().map_err(write_error)?;
     sink.commit()?;
-    end(tally, inputs, damage)
+    end(tally, inputs, damage)?;
+    Ok(true)
 }
 
 /// A row's text after cleaning, when it changed (made on the worker).

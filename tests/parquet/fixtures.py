@@ -62,6 +62,23 @@ def write(out):
         start = col.dictionary_page_offset if col.has_dictionary_page else col.data_page_offset
         damaged[start : start + 8] = b"\xff" * 8
     open(f"{out}/damaged.parquet", "wb").write(bytes(damaged))
+    # Damaged inside its one row group: many small plain pages of text, uncompressed, and
+    # bytes overwritten in the middle of the text column chunk, so the first pages decode and
+    # a later one does not (the row group breaks off after some of its rows).
+    many = [f"Row {i} of a long row group, body text only." for i in range(200)]
+    long_group = pa.table({
+        "id": pa.array([f"doc-{i}" for i in range(200)]),
+        "text": pa.array(many, pa.string()),
+        "n": pa.array(range(200), pa.int64()),
+    })
+    path = f"{out}/damaged-midway.parquet"
+    pq.write_table(long_group, path, compression="none", use_dictionary=False, data_page_size=256,
+                   write_batch_size=8, row_group_size=200)
+    text = pq.ParquetFile(path).metadata.row_group(0).column(1)
+    middle = text.data_page_offset + text.total_compressed_size * 2 // 3
+    data = bytearray(open(path, "rb").read())
+    data[middle : middle + 16] = b"\xff" * 16
+    open(path, "wb").write(bytes(data))
 
 
 def describe(path):

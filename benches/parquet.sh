@@ -59,40 +59,22 @@ fi
 cat "$CORPUS" "$PARQUET" > /dev/null   # page cache
 
 ROUNDS=${ROUNDS:-3}
-seconds() { # command... -> wall-clock seconds
-  local s e
-  s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N)
-  echo "$e - $s" | bc -l
-}
+source benches/rounds.sh
 TIMES="$OUT/parquet-times.tsv"
 : > "$TIMES"
 echo "corpus: $CORPUS ($(du -m "$CORPUS" | cut -f1) MB) and $PARQUET ($(du -m "$PARQUET" | cut -f1) MB), $(nproc) cores, $ROUNDS rounds"
 for round in $(seq "$ROUNDS"); do
-  printf '%s\tscan-jsonl\t%s\n' "$round" "$(seconds "$BG" scan -j2 --quiet "$CORPUS")" >> "$TIMES"
-  printf '%s\tscan-parquet\t%s\n' "$round" "$(seconds "$BG" scan -j2 --quiet "$PARQUET")" >> "$TIMES"
-  printf '%s\tclean-jsonl\t%s\n' "$round" "$(seconds "$BG" clean -j2 --quiet "$CORPUS" -o "$OUT/cleaned.jsonl")" >> "$TIMES"
-  printf '%s\tclean-parquet\t%s\n' "$round" "$(seconds "$BG" clean -j2 --quiet "$PARQUET" -o "$OUT/cleaned.parquet")" >> "$TIMES"
+  timed "$round" scan-jsonl "$BG" scan -j2 --quiet "$CORPUS"
+  timed "$round" scan-parquet "$BG" scan -j2 --quiet "$PARQUET"
+  timed "$round" clean-jsonl "$BG" clean -j2 --quiet "$CORPUS" -o "$OUT/cleaned.jsonl"
+  timed "$round" clean-parquet "$BG" clean -j2 --quiet "$PARQUET" -o "$OUT/cleaned.parquet"
 done
-rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}'; }
-rss_scan=$(rss "$BG" scan -j2 --quiet "$PARQUET")
-rss_clean=$(rss "$BG" clean -j2 --quiet "$PARQUET" -o "$OUT/cleaned.parquet")
+rss_scan=$(peak_rss_kb "$BG" scan -j2 --quiet "$PARQUET")
+rss_clean=$(peak_rss_kb "$BG" clean -j2 --quiet "$PARQUET" -o "$OUT/cleaned.parquet")
 
-"$PY" - "$TIMES" "$MB" "$rss_scan" "$rss_clean" <<'PY'
-import statistics, sys
-times, mb, rss_scan, rss_clean = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
-runs = {}
-for line in open(times):
-    r, what, t = line.split()
-    runs.setdefault(what, {})[int(r)] = float(t)
-for key in ["scan-jsonl", "scan-parquet", "clean-jsonl", "clean-parquet"]:
-    t = statistics.median(runs[key].values())
-    rounds = " ".join(f"{runs[key][r]:.2f}" for r in sorted(runs[key]))
-    print(f"{key:16} {t:8.2f} s {mb / t:9.1f} MB/s of JSONL-equivalent text   (rounds: {rounds})")
-print()
-for a, b, target in [("scan-parquet", "scan-jsonl", 1.2), ("clean-parquet", "clean-jsonl", 1.3)]:
-    per_round = [runs[a][r] / runs[b][r] for r in sorted(runs[a])]
-    m = statistics.median(per_round)
-    print(f"{a} / {b} = {m:.2f} (target <= {target}; rounds: {' '.join(f'{x:.2f}' for x in per_round)})")
-print(f"peak RSS scan -j2 Parquet  = {rss_scan / 1024:.1f} MB (target <= 300)")
-print(f"peak RSS clean -j2 Parquet = {rss_clean / 1024:.1f} MB (target <= 300)")
-PY
+# Speeds are in MB of JSONL-equivalent text per second.
+summarize "$(stat -c %s "$CORPUS")" scan-jsonl=scan-jsonl scan-parquet=scan-parquet \
+  clean-jsonl=clean-jsonl clean-parquet=clean-parquet -- \
+  "scan-parquet/scan-jsonl target <= 1.2" "clean-parquet/clean-jsonl target <= 1.3"
+echo "peak RSS scan -j2 Parquet  = $((rss_scan / 1024)) MB (target <= 300)"
+echo "peak RSS clean -j2 Parquet = $((rss_clean / 1024)) MB (target <= 300)"

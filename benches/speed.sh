@@ -29,47 +29,21 @@ CORPUS="$OUT/corpus-${MB}mb.jsonl"
 $BG patterns list --phrases > "$OUT/phrases.txt"
 cat "$CORPUS" "$CORPUS.zst" > /dev/null   # page cache
 
-# Interleaved rounds: each round runs every command once, so a slow spell of the (shared)
-# host hits all of them alike; ratios are taken within a round, then the median over rounds.
 ROUNDS=${ROUNDS:-3}
-seconds() { # command... -> wall-clock seconds
-  local s e
-  s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N)
-  echo "$e - $s" | bc -l
-}
+source benches/rounds.sh
 TIMES="$OUT/times.tsv"
 : > "$TIMES"
 echo "corpus: $CORPUS ($(du -m "$CORPUS" | cut -f1) MB), $(wc -l < "$OUT/phrases.txt") phrases, $(nproc) cores, $ROUNDS rounds"
 for round in $(seq "$ROUNDS"); do
-  printf '%s\trg\t%s\n' "$round" "$(seconds rg -c -i -F -f "$OUT/phrases.txt" "$CORPUS")" >> "$TIMES"
-  printf '%s\tj1\t%s\n' "$round" "$(seconds "$BG" scan -j1 --quiet "$CORPUS")" >> "$TIMES"
-  printf '%s\tj2\t%s\n' "$round" "$(seconds "$BG" scan -j2 --quiet "$CORPUS")" >> "$TIMES"
-  printf '%s\tzst\t%s\n' "$round" "$(seconds "$BG" scan -j2 --quiet "$CORPUS.zst")" >> "$TIMES"
-  printf '%s\tclean\t%s\n' "$round" "$(seconds "$BG" clean -j2 --quiet "$CORPUS" -o "$OUT/cleaned.jsonl")" >> "$TIMES"
+  timed "$round" rg rg -c -i -F -f "$OUT/phrases.txt" "$CORPUS"
+  timed "$round" j1 "$BG" scan -j1 --quiet "$CORPUS"
+  timed "$round" j2 "$BG" scan -j2 --quiet "$CORPUS"
+  timed "$round" zst "$BG" scan -j2 --quiet "$CORPUS.zst"
+  timed "$round" clean "$BG" clean -j2 --quiet "$CORPUS" -o "$OUT/cleaned.jsonl"
 done
-rss=$(/usr/bin/time -v "$BG" scan -j2 --quiet "$CORPUS" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}')
+rss=$(peak_rss_kb "$BG" scan -j2 --quiet "$CORPUS")
 
-python3 - "$TIMES" "$MB" "$rss" <<'PY'
-import statistics, sys
-times, mb, rss_kb = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
-runs = {}
-for line in open(times):
-    r, what, t = line.split()
-    runs.setdefault(what, {})[int(r)] = float(t)
-labels = {"rg": "rg -c -i -F -f phrases", "j1": "scan -j1", "j2": "scan -j2",
-          "zst": "scan -j2 (.zst input)", "clean": "clean -j2"}
-for key, label in labels.items():
-    t = statistics.median(runs[key].values())
-    rounds = " ".join(f"{runs[key][r]:.2f}" for r in sorted(runs[key]))
-    print(f"{label:28} {t:8.2f} s {mb / t:9.1f} MB/s   (rounds: {rounds})")
-def ratio(a, b):
-    per_round = [runs[a][r] / runs[b][r] for r in sorted(runs[a])]
-    return statistics.median(per_round), " ".join(f"{x:.2f}" for x in per_round)
-print()
-for a, b, name, target in [("j2", "rg", "scan -j2 / rg", "<= 1.5"), ("j1", "j2", "scan -j1 / -j2", ">= 1.8"),
-                           ("zst", "j2", "zst / plain", "<= 1.25")]:
-    m, each = ratio(a, b)
-    print(f"{name:18} = {m:.2f} (target {target}; rounds: {each})")
-print(f"{'clean -j2':18} = {mb / statistics.median(runs['clean'].values()):.1f} MB/s")
-print(f"{'peak RSS scan -j2':18} = {rss_kb / 1024:.1f} MB (target <= 200)")
-PY
+summarize "$(stat -c %s "$CORPUS")" "rg -c -i -F -f phrases=rg" "scan -j1=j1" "scan -j2=j2" \
+  "scan -j2 (.zst input)=zst" "clean -j2=clean" -- "j2/rg target <= 1.5" "j1/j2 target >= 1.8" \
+  "zst/j2 target <= 1.25"
+echo "peak RSS scan -j2 = $((rss / 1024)) MB (target <= 200)"

@@ -50,38 +50,20 @@ fi
 cat "$CORPUS" "$CORPUS.gz" "$WET" "$WET.gz" > /dev/null   # page cache
 
 ROUNDS=${ROUNDS:-3}
-seconds() { # command... -> wall-clock seconds
-  local s e
-  s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N)
-  echo "$e - $s" | bc -l
-}
+source benches/rounds.sh
 TIMES="$OUT/warc-times.tsv"
 : > "$TIMES"
 echo "JSONL $(du -m "$CORPUS" | cut -f1) MB, WET $(du -m "$WET" | cut -f1) MB ($(du -m "$WET.gz" | cut -f1) MB gzipped), $(nproc) cores, $ROUNDS rounds"
 for round in $(seq "$ROUNDS"); do
-  printf '%s\tjsonl\t%s\n' "$round" "$(seconds "$BG" scan -j2 --quiet "$CORPUS")" >> "$TIMES"
-  printf '%s\twet\t%s\n' "$round" "$(seconds "$BG" scan -j2 --quiet "$WET")" >> "$TIMES"
-  printf '%s\tjsonl.gz\t%s\n' "$round" "$(seconds "$BG" scan -j2 --quiet "$CORPUS.gz")" >> "$TIMES"
-  printf '%s\twet.gz\t%s\n' "$round" "$(seconds "$BG" scan -j2 --quiet "$WET.gz")" >> "$TIMES"
-  printf '%s\tclean-jsonl.gz\t%s\n' "$round" "$(seconds "$BG" clean -j2 --quiet "$CORPUS.gz" -o "$OUT/cleaned.jsonl.gz")" >> "$TIMES"
-  printf '%s\tclean-wet.gz\t%s\n' "$round" "$(seconds "$BG" clean -j2 --quiet "$WET.gz" -o "$OUT/cleaned.warc.wet.gz")" >> "$TIMES"
+  timed "$round" jsonl "$BG" scan -j2 --quiet "$CORPUS"
+  timed "$round" wet "$BG" scan -j2 --quiet "$WET"
+  timed "$round" jsonl.gz "$BG" scan -j2 --quiet "$CORPUS.gz"
+  timed "$round" wet.gz "$BG" scan -j2 --quiet "$WET.gz"
+  timed "$round" clean-jsonl.gz "$BG" clean -j2 --quiet "$CORPUS.gz" -o "$OUT/cleaned.jsonl.gz"
+  timed "$round" clean-wet.gz "$BG" clean -j2 --quiet "$WET.gz" -o "$OUT/cleaned.warc.wet.gz"
 done
 
-python3 - "$TIMES" "$(stat -c %s "$CORPUS")" <<'PY'
-import statistics, sys
-times, size = sys.argv[1], float(sys.argv[2])
-runs = {}
-for line in open(times):
-    r, what, t = line.split()
-    runs.setdefault(what, {})[int(r)] = float(t)
-for key in ["jsonl", "wet", "jsonl.gz", "wet.gz", "clean-jsonl.gz", "clean-wet.gz"]:
-    t = statistics.median(runs[key].values())
-    rounds = " ".join(f"{runs[key][r]:.2f}" for r in sorted(runs[key]))
-    label = key.replace("clean-", "clean -j2 ") if key.startswith("clean") else f"scan -j2 {key}"
-    print(f"{label:20} {t:8.2f} s {size / 1e6 / t:8.1f} MB of JSONL-equivalent/s   (rounds: {rounds})")
-print()
-for a, b, target in [("wet", "jsonl", "target <= 1.3"), ("wet.gz", "jsonl.gz", "target <= 1.3"),
-                     ("clean-wet.gz", "clean-jsonl.gz", "for information")]:
-    per_round = [runs[a][r] / runs[b][r] for r in sorted(runs[a])]
-    print(f"{a:12} / {b:14} = {statistics.median(per_round):.2f} ({target}; rounds: {' '.join(f'{x:.2f}' for x in per_round)})")
-PY
+# Speeds are in MB of JSONL-equivalent text per second.
+summarize "$(stat -c %s "$CORPUS")" "scan -j2 jsonl=jsonl" "scan -j2 wet=wet" "scan -j2 jsonl.gz=jsonl.gz" \
+  "scan -j2 wet.gz=wet.gz" "clean -j2 jsonl.gz=clean-jsonl.gz" "clean -j2 wet.gz=clean-wet.gz" -- \
+  "wet/jsonl target <= 1.3" "wet.gz/jsonl.gz target <= 1.3" "clean-wet.gz/clean-jsonl.gz for information"

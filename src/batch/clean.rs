@@ -10,8 +10,8 @@
 //! kept, other records copied; gzip output gets one member per record, as Common Crawl writes
 //! them, so the output stays seekable) or as JSONL (`{"id","url",…,"text"}`, one line per
 //! `conversion` record; see [`WarcOutput`]).
+use super::{is_parquet, work_or_pass, Tally, Work};
 use super::{source_of, BatchOptions, Outcome};
-use super::{work_or_pass, Tally, Work};
 use crate::corpus::input::format_from_name;
 use crate::corpus::output::{stale_temp_files, AtomicFile};
 use crate::corpus::pipeline::{Event, Pipeline};
@@ -166,13 +166,11 @@ fn clean_record(
     options: &CleanOptions,
     warc_kind: WarcOutput,
 ) -> Cleaned {
-    let text = if options.keep_text || findings.is_empty() {
-        doc.text.to_string()
-    } else {
-        remove_findings(&doc.text, findings)
-    };
-    let dropped = options.drop_empty && text.trim().is_empty();
     let unchanged = options.keep_text || findings.is_empty();
+    // Borrowed when unchanged: most records go out as their original bytes, with no copy.
+    let text: std::borrow::Cow<'_, str> =
+        if unchanged { std::borrow::Cow::Borrowed(&doc.text) } else { remove_findings(&doc.text, findings).into() };
+    let dropped = options.drop_empty && text.trim().is_empty();
     let output = match (&doc.json, &doc.warc, dropped) {
         (_, _, true) => Vec::new(),
         (_, Some(record), _) if warc_kind == WarcOutput::Warc && unchanged => record.to_bytes(),
@@ -184,7 +182,7 @@ fn clean_record(
             line.push('\n');
             line.into_bytes()
         }
-        (None, _, _) => text.into_bytes(),
+        (None, _, _) => text.into_owned().into_bytes(),
     };
     let annotation = options.annotate.then(|| {
         let mut line = serde_json::to_string(&Annotation::new(doc.id.clone(), source, &doc.text, findings, dropped))
@@ -319,11 +317,6 @@ fn already_done(options: &CleanOptions, input: &Input) -> bool {
     target.is_file() && (!options.annotate || is_parquet(input) || annotation_path(&target).is_file())
 }
 
-/// Parquet inputs are cleaned into Parquet, annotated in a column rather than a sidecar.
-fn is_parquet(input: &Input) -> bool {
-    cfg!(feature = "parquet") && input.format == crate::corpus::InputFormat::Parquet
-}
-
 /// Cleans `inputs` into `options.target` (`stdout` is used for [`CleanTarget::Stdout`]).
 pub fn clean(
     detector: &Detector,
@@ -366,9 +359,9 @@ fn clean_lines(
 ) -> Result<(), CorpusError> {
     let mut current: Option<Outputs> = None;
     let pipeline = Pipeline::new(inputs, batch.pipeline_options()).with_progress(batch.progress.clone());
+    let kind = warc_kind(options);
     pipeline.run(
         |rec| {
-            let kind = warc_kind(options);
             work_or_pass(
                 detector,
                 batch,

@@ -101,12 +101,17 @@ pub fn source_of(rec: &RecordRef<'_>) -> String {
 /// Parses a record according to its input's format. A WARC record of a type that holds no
 /// document (see [`is_warc_non_document`]) is an error here.
 pub fn document<'a>(rec: &RecordRef<'a>, fields: &FieldNames) -> Result<Document<'a>, String> {
+    document_or_none(rec, fields).unwrap_or_else(|| Err("the WARC record is not a conversion record".into()))
+}
+
+/// [`document`], with `None` for a WARC record that holds no document: the record's header is
+/// parsed once to tell both.
+fn document_or_none<'a>(rec: &RecordRef<'a>, fields: &FieldNames) -> Option<Result<Document<'a>, String>> {
     match rec.format {
-        InputFormat::Jsonl => parse_record(rec.bytes, fields, &source_of(rec)),
+        InputFormat::Jsonl => Some(parse_record(rec.bytes, fields, &source_of(rec))),
         InputFormat::Warc => crate::corpus::warc::parse_document(rec.bytes, &source_of(rec))
-            .unwrap_or_else(|| Err("the WARC record is not a conversion record".into()))
-            .map_err(|reason| format!("WARC record at byte offset {}: {reason}", rec.offset)),
-        _ => parse_text(rec.bytes, &rec.input.display),
+            .map(|parsed| parsed.map_err(|reason| format!("WARC record at byte offset {}: {reason}", rec.offset))),
+        _ => Some(parse_text(rec.bytes, &rec.input.display)),
     }
 }
 
@@ -278,10 +283,8 @@ pub(crate) fn work_or_pass<T>(
     if is_blank(rec) {
         return Work::Blank;
     }
-    if is_warc_non_document(rec) {
-        return Work::Passed(pass(rec));
-    }
-    match document(rec, &options.fields) {
+    let Some(parsed) = document_or_none(rec, &options.fields) else { return Work::Passed(pass(rec)) };
+    match parsed {
         Err(reason) => {
             let offset = (rec.format == InputFormat::Warc).then_some(rec.offset);
             Work::Bad(Reject::new(&rec.input.display, rec.line, reason, rec.bytes).at_offset(offset))
@@ -301,13 +304,19 @@ pub(crate) fn work_or_pass<T>(
     }
 }
 
+/// True for inputs the Parquet path reads (and cleans into Parquet, annotated in a column
+/// rather than a sidecar); without the `parquet` feature, none.
+pub(crate) fn is_parquet(input: &Input) -> bool {
+    cfg!(feature = "parquet") && input.format == InputFormat::Parquet
+}
+
 /// Consecutive runs of inputs in order: each Parquet file alone (`true`), the inputs between
 /// them together (`false`), so that a mixed directory keeps its order. Without the `parquet`
 /// feature every input goes to the line pipeline, which reports Parquet files as unsupported.
 pub(crate) fn segments(inputs: &[Input]) -> Vec<(Range<usize>, bool)> {
     let mut out: Vec<(Range<usize>, bool)> = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
-        let parquet = cfg!(feature = "parquet") && input.format == InputFormat::Parquet;
+        let parquet = is_parquet(input);
         match out.last_mut() {
             Some((range, false)) if !parquet => range.end = i + 1,
             _ => out.push((i..i + 1, parquet)),

@@ -96,11 +96,12 @@ fn count<T>(tally: &mut Tally, inputs: &[Input], report: bool, row: Row<'_, T>) 
 }
 
 fn worker_pool(options: &BatchOptions) -> Result<rayon::ThreadPool, CorpusError> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(worker_threads(options.pipeline.threads))
-        .thread_name(|i| format!("boilerguard-parquet-{i}"))
-        .build()
-        .map_err(|e| CorpusError::Other(format!("cannot start worker threads: {e}")))
+    crate::corpus::pipeline::worker_pool(worker_threads(options.pipeline.threads))
+}
+
+/// Turns a Parquet writer's error into an output error naming `path`.
+fn write_error(path: &std::path::Path) -> impl Fn(parquet::errors::ParquetError) -> CorpusError + Copy + '_ {
+    move |e| CorpusError::Output { path: path.to_path_buf(), reason: format!("cannot write Parquet: {e}") }
 }
 
 /// Opens the single input of `inputs` (a Parquet file) and counts it as started; `None`
@@ -176,20 +177,19 @@ pub(crate) fn clean_file(
     // before the damage; a stream (standard output, a FIFO) cannot be taken back.
     let regular = matches!(target_kind(&target)?, TargetKind::Regular(_));
     if regular && options.row_group_size.is_none() && !options.drop_empty && !options.annotate_column {
-        let before = tally.outcome.stats.clone();
+        // What the streaming pass counted is taken back with its output: the stats and the
+        // report's figures both.
+        let before = (tally.outcome.stats.clone(), tally.outcome.report.clone());
         if clean_streaming(detector, inputs, &file, &target, batch_options, options, tally)? {
             return Ok(());
         }
-        tally.outcome.stats = before;
+        (tally.outcome.stats, tally.outcome.report) = before;
     }
     let mut schema = file.schema();
     if options.annotate_column {
         schema = with_field(&schema, annotation_field(), &input.display)?;
     }
-    let write_error = |e: parquet::errors::ParquetError| CorpusError::Output {
-        path: target.clone(),
-        reason: format!("cannot write Parquet: {e}"),
-    };
+    let write_error = write_error(&target);
     let sink = AtomicFile::create(&target, Compression::None)?;
     let props = file.writer_properties(options.row_group_size);
     let mut writer = ArrowWriter::try_new(sink, schema.clone(), Some(props)).map_err(write_error)?;
@@ -228,10 +228,8 @@ fn clean_streaming(
     options: &CleanOptions,
     tally: &mut Tally,
 ) -> Result<bool, CorpusError> {
-    let write_error = |e: parquet::errors::ParquetError| CorpusError::Output {
-        path: target.to_path_buf(),
-        reason: format!("cannot write Parquet: {e}"),
-    };
+    let write_error = write_error(target);
+    let pool = worker_pool(batch_options)?;
     let display = &inputs[0].display;
     let text_leaf =
         file.text_leaf().ok_or_else(|| CorpusError::Other(format!("{display}: text column has no leaf")))?;
@@ -240,7 +238,6 @@ fn clean_streaming(
     let schema = file.parquet_schema();
     let sink = AtomicFile::create(target, Compression::None)?;
     let mut writer = SerializedFileWriter::new(sink, schema.root_schema_ptr(), Arc::new(props)).map_err(write_error)?;
-    let pool = worker_pool(batch_options)?;
     let progress = batch_options.progress.as_deref().map(|p| p as &(dyn Fn(u64) + Send + Sync));
     let max_def = schema.column(text_leaf).max_def_level();
     // A handle of its own: clones of the reader's handle share its offset with the decoding

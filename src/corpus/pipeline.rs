@@ -31,6 +31,15 @@ pub fn worker_threads(requested: usize) -> usize {
     }
 }
 
+/// A pool of `threads` workers (a count from [`worker_threads`]).
+pub(crate) fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, CorpusError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("boilerguard-worker-{i}"))
+        .build()
+        .map_err(|e| CorpusError::Other(format!("cannot start worker threads: {e}")))
+}
+
 /// Sizes of the pipeline.
 #[derive(Clone, Debug)]
 pub struct PipelineOptions {
@@ -176,11 +185,7 @@ impl<'a> Pipeline<'a> {
         S: FnMut(Event<O>) -> Result<(), CorpusError>,
     {
         let threads = worker_threads(self.options.threads);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("boilerguard-worker-{i}"))
-            .build()
-            .map_err(|e| CorpusError::Other(format!("cannot start worker threads: {e}")))?;
+        let pool = worker_pool(threads)?;
         let (tx, rx) = sync_channel::<Chunk>(threads);
         // Chunks are processed while earlier ones are handed to the sink: the sink runs on
         // this thread, the workers never wait for it. At most `in_flight_limit` chunks are

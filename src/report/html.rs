@@ -249,7 +249,7 @@ fn add_to(groups: &mut HashMap<String, Group>, key: &str, facts: &DocFacts) {
 }
 
 /// The report's figures, folded in as documents come out of the pipeline.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReportData {
     documents: u64,
     /// Documents by boilerplate share: bin 0 holds those without any, bin `i` those with a

@@ -416,11 +416,14 @@ fn type_candidates(detector: &Detector, table: &Table, candidates: &mut [Candida
             }
         }
     });
-    let index: HashMap<(u64, u64), usize> = candidates.iter().enumerate().map(|(i, c)| (table_key(c), i)).collect();
+    let keys: Vec<(u64, u64)> = candidates.iter().map(table_key).collect();
+    let index: HashMap<(u64, u64), usize> = keys.iter().enumerate().map(|(i, &key)| (key, i)).collect();
     // An appeal box's heading, amount and button lines sit within two paragraphs of a pitch or
     // button that has a cue; longer chains of inheritance swallow the menu after the box.
     for _ in 0..MAX_HOPS {
-        inherit_from_neighbours(table, candidates, &index);
+        if !inherit_from_neighbours(table, candidates, &keys, &index) {
+            break;
+        }
     }
 }
 
@@ -432,10 +435,16 @@ fn table_key(c: &Candidate) -> (u64, u64) {
 /// Paragraphs a type travels from a paragraph with its own evidence.
 const MAX_HOPS: usize = 2;
 
-fn inherit_from_neighbours(table: &Table, candidates: &mut [Candidate], index: &HashMap<(u64, u64), usize>) {
+/// One hop: untyped candidates take the type of a typed neighbour; false when none did.
+fn inherit_from_neighbours(
+    table: &Table,
+    candidates: &mut [Candidate],
+    keys: &[(u64, u64)],
+    index: &HashMap<(u64, u64), usize>,
+) -> bool {
     let mut inherited = Vec::new();
-    for (i, c) in candidates.iter().enumerate().filter(|(_, c)| c.category.is_none()) {
-        let (site, fp) = table_key(c);
+    for (i, _) in candidates.iter().enumerate().filter(|(_, c)| c.category.is_none()) {
+        let (site, fp) = keys[i];
         let Some(entry) = table.entries.get(&(site, fp)) else { continue };
         let neighbour = [entry.prev, entry.next]
             .into_iter()
@@ -447,10 +456,12 @@ fn inherit_from_neighbours(table: &Table, candidates: &mut [Candidate], index: &
             inherited.push((i, category));
         }
     }
+    let any = !inherited.is_empty();
     for (i, category) in inherited {
         candidates[i].category = Some(category);
         candidates[i].typed_by = TypedBy::Neighbour;
     }
+    any
 }
 
 /// Pattern files (`<lang>/<category>.toml` → text) proposing the typed candidates that no

@@ -41,8 +41,8 @@ pub const ANNOTATION_COLUMN: &str = "boilerguard_blocks";
 struct Row<'a, T> {
     /// 1-based row in the file.
     line: u64,
+    /// The id column's value, or the row's place `file:row` when there is none.
     id: String,
-    source: String,
     text: Option<&'a str>,
     findings: Vec<Finding>,
     /// The job's output for the row, made on the worker.
@@ -71,13 +71,12 @@ fn analyze<'a, T: Send>(
             .with_min_len(8)
             .map(|i| {
                 let line = batch.first_row + i as u64 + 1;
-                let source = format!("{display}:{line}");
-                let id = ids.as_ref().and_then(|ids| ids.get(i)).unwrap_or_else(|| source.clone());
+                let id = ids.as_ref().and_then(|ids| ids.get(i)).unwrap_or_else(|| format!("{display}:{line}"));
                 let text = texts.get(i);
                 let findings = text.map(|t| detector.findings(t)).unwrap_or_default();
-                let row = Row { line, id, source, text, findings, output: () };
+                let row = Row { line, id, text, findings, output: () };
                 let output = render(&row);
-                Row { line: row.line, id: row.id, source: row.source, text: row.text, findings: row.findings, output }
+                Row { line: row.line, id: row.id, text: row.text, findings: row.findings, output }
             })
             .collect()
     });
@@ -144,7 +143,12 @@ pub(crate) fn scan_file(
     let display = &inputs[0].display;
     let progress = options.progress.as_deref().map(|p| p as &(dyn Fn(u64) + Send + Sync));
     let render = |row: &Row<'_, ()>| {
-        let record = ScanRecord::new(row.id.clone(), row.source.clone(), row.text.map_or(0, str::len), &row.findings);
+        let record = ScanRecord::new(
+            row.id.clone(),
+            format!("{display}:{}", row.line),
+            row.text.map_or(0, str::len),
+            &row.findings,
+        );
         super::scan::render(reporter, &record, row.text.unwrap_or(""))
     };
     let damage = file.read(Columns::TextAndId, options.pipeline.chunk_bytes, progress, |batch| {

@@ -122,12 +122,16 @@ impl Stats {
         if self.warc_non_documents > 0 {
             let _ = writeln!(
                 s,
-                "{} WARC records hold no document (warcinfo, request, response, metadata): not scanned",
-                self.warc_non_documents
+                "{} no document (warcinfo, request, response, metadata): not scanned",
+                counted(self.warc_non_documents, "WARC record holds", "WARC records hold")
             );
         }
         if self.null_texts > 0 {
-            let _ = writeln!(s, "{} records with a null text passed through", self.null_texts);
+            let _ = writeln!(
+                s,
+                "{} passed through",
+                counted(self.null_texts, "record with a null text", "records with a null text")
+            );
         }
         let _ = writeln!(
             s,
@@ -174,5 +178,8 @@ mod tests {
         let many = Stats { files: 2, records_in: 2, records_out: 2, blank_lines: 2, ..Stats::default() };
         assert!(many.render().contains("2 files (0 failed), 2 records in = 2 out"), "{}", many.render());
         assert!(many.render().contains("(2 blank lines skipped)"), "{}", many.render());
+        let one_each = Stats { warc_non_documents: 1, null_texts: 1, ..Stats::default() }.render();
+        assert!(one_each.contains("1 WARC record holds no document"), "{one_each}");
+        assert!(one_each.contains("1 record with a null text passed through"), "{one_each}");
     }
 }

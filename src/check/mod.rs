@@ -463,8 +463,10 @@ fn document_result(
     DocResult { summary: DocumentSummary { path, id: doc.id.clone(), record_line, errors: 0, warnings: 0 }, findings }
 }
 
-/// 1-based line and char column of byte `at` in `text`.
-pub fn line_column(text: &str, at: usize) -> (u64, u64) {
+/// 1-based line and char column of byte `at` in `text`, counted from the start: the reference
+/// the incremental [`Cursor`] is tested against.
+#[cfg(test)]
+fn line_column(text: &str, at: usize) -> (u64, u64) {
     let before = &text[..at];
     let line_start = before.rfind('\n').map_or(0, |p| p + 1);
     (before.matches('\n').count() as u64 + 1, before[line_start..].chars().count() as u64 + 1)

@@ -221,11 +221,8 @@ impl ParquetInput {
     where
         S: FnMut(Batch) -> Result<(), CorpusError>,
     {
-        let batch_rows = self.batch_rows(chunk_bytes);
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch, CorpusError>>(1);
-        std::thread::scope(|scope| {
-            scope.spawn(move || self.decode_all(columns, batch_rows, progress, tx));
-            for message in rx {
+        self.read_stream(columns, chunk_bytes, progress, |batches| {
+            for message in batches {
                 match message {
                     Ok(batch) => sink(batch)?,
                     Err(damage) => return Ok(Some(damage)),

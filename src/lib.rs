@@ -53,6 +53,7 @@ pub mod mine;
 pub mod named;
 pub mod normalize;
 pub mod pattern;
+mod position;
 pub mod regex_build;
 pub mod report;
 pub mod segment;

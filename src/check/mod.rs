@@ -33,6 +33,7 @@ use crate::corpus::pipeline::{Event, Pipeline, RecordRef};
 use crate::corpus::{Input, InputFormat};
 use crate::detector::{Detector, Finding};
 use crate::error::CorpusError;
+use crate::position::Cursor;
 use crate::report::record::round_score;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -463,60 +464,6 @@ fn document_result(
     DocResult { summary: DocumentSummary { path, id: doc.id.clone(), record_line, errors: 0, warnings: 0 }, findings }
 }
 
-/// 1-based line and char column of byte `at` in `text`, counted from the start: the reference
-/// the incremental [`Cursor`] is tested against.
-#[cfg(test)]
-fn line_column(text: &str, at: usize) -> (u64, u64) {
-    let before = &text[..at];
-    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
-    (before.matches('\n').count() as u64 + 1, before[line_start..].chars().count() as u64 + 1)
-}
-
-/// Where a byte offset lies in a text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Position {
-    /// 1-based line.
-    line: u64,
-    /// 1-based char column in that line.
-    column: u64,
-    /// Chars before it in the whole text.
-    chars: u64,
-}
-
-/// Positions of the offsets of one text, each found by reading on from the last one: a
-/// document's findings, in text order, cost one pass over it. Counting from the start for
-/// each of them made `check` quadratic on a document of a thousand short appeal lines.
-struct Cursor<'t> {
-    text: &'t str,
-    at: usize,
-    here: Position,
-}
-
-impl<'t> Cursor<'t> {
-    fn new(text: &'t str) -> Self {
-        Cursor { text, at: 0, here: Position { line: 1, column: 1, chars: 0 } }
-    }
-
-    /// The position of byte `to` (a char boundary); an offset before the last one starts
-    /// over from the beginning.
-    fn seek(&mut self, to: usize) -> Position {
-        if to < self.at {
-            *self = Cursor::new(self.text);
-        }
-        for c in self.text[self.at..to].chars() {
-            self.here.chars += 1;
-            if c == '\n' {
-                self.here.line += 1;
-                self.here.column = 1;
-            } else {
-                self.here.column += 1;
-            }
-        }
-        self.at = to;
-        self.here
-    }
-}
-
 /// Sorted, merged spans.
 fn merged(spans: impl Iterator<Item = Span>) -> Vec<Span> {
     let mut spans: Vec<Span> = spans.collect();
@@ -546,33 +493,6 @@ mod tests {
         assert_eq!(rules.severity(Category::Newsletter, 0.6), Some(Severity::Warning));
         assert_eq!(rules.severity(Category::Newsletter, 0.59), None);
         assert_eq!(rules.severity(Category::Rights, 1.0), None);
-    }
-
-    #[test]
-    fn line_and_column_count_chars_from_the_line_start() {
-        let text = "première ligne\nété: donate now";
-        assert_eq!(line_column(text, 0), (1, 1));
-        let at = text.find("donate").expect("present");
-        assert_eq!(line_column(text, at), (2, 6));
-        assert_eq!(line_column(text, text.len()), (2, 16));
-    }
-
-    #[test]
-    fn the_cursor_gives_what_counting_from_the_start_gives() {
-        let text = "première ligne\nété: donate now\n\n¿y tú?";
-        let expected = |at: usize| {
-            let (line, column) = line_column(text, at);
-            Position { line, column, chars: text[..at].chars().count() as u64 }
-        };
-        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
-        let mut cursor = Cursor::new(text);
-        for &at in &offsets {
-            assert_eq!(cursor.seek(at), expected(at), "at {at}");
-        }
-        // Backwards, each seek starts over.
-        for &at in offsets.iter().rev() {
-            assert_eq!(cursor.seek(at), expected(at), "back at {at}");
-        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use super::human::excerpt;
 use crate::classify::{Reason, Scoring};
 use crate::detector::{Analysis, Detector};
+use crate::position::Cursor;
 use std::fmt::Write;
 
 fn scoring_line(s: &Scoring) -> String {
@@ -49,25 +50,6 @@ pub enum Offsets {
     Chars,
 }
 
-/// Converts byte offsets into `text` to char offsets, reading on from the previous one: hits
-/// come in text order, so a document is counted through about once.
-struct CharCursor<'t> {
-    text: &'t str,
-    byte: usize,
-    chars: usize,
-}
-
-impl CharCursor<'_> {
-    fn chars_at(&mut self, byte: usize) -> usize {
-        if byte < self.byte {
-            (self.byte, self.chars) = (0, 0);
-        }
-        self.chars += self.text[self.byte..byte].chars().count();
-        self.byte = byte;
-        self.chars
-    }
-}
-
 /// Renders the explanation of `analysis`, offsets in bytes.
 pub fn render(detector: &Detector, analysis: &Analysis<'_>) -> String {
     render_with(detector, analysis, Offsets::Bytes)
@@ -75,7 +57,7 @@ pub fn render(detector: &Detector, analysis: &Analysis<'_>) -> String {
 
 /// Renders the explanation of `analysis` with offsets in the unit asked for.
 pub fn render_with(detector: &Detector, analysis: &Analysis<'_>, offsets: Offsets) -> String {
-    let mut cursor = CharCursor { text: analysis.text, byte: 0, chars: 0 };
+    let mut cursor = Cursor::new(analysis.text);
     let threshold = detector.config().classify.threshold;
     let patterns = detector.patterns();
     let mut out = String::new();
@@ -130,7 +112,7 @@ pub fn render_with(detector: &Detector, analysis: &Analysis<'_>, offsets: Offset
             let p = &patterns[hit.pattern];
             let (start, end) = match offsets {
                 Offsets::Bytes => (hit.start, hit.end),
-                Offsets::Chars => (cursor.chars_at(hit.start), cursor.chars_at(hit.end)),
+                Offsets::Chars => (cursor.seek(hit.start).chars as usize, cursor.seek(hit.end).chars as usize),
             };
             let _ = writeln!(
                 out,
@@ -174,13 +156,5 @@ mod tests {
         assert!(char_start < hit.start, "the accents make the units differ");
         assert!(bytes.contains(&format!(" at {}..", hit.start)), "{bytes}");
         assert!(chars.contains(&format!(" at {char_start}..")), "{chars}");
-    }
-
-    #[test]
-    fn the_cursor_counts_again_when_asked_for_an_earlier_offset() {
-        let mut cursor = CharCursor { text: "ééé", byte: 0, chars: 0 };
-        assert_eq!(cursor.chars_at(4), 2);
-        assert_eq!(cursor.chars_at(2), 1);
-        assert_eq!(cursor.chars_at(6), 3);
     }
 }

@@ -129,16 +129,10 @@ impl DocFacts {
         let lang = meta
             .as_ref()
             .and_then(|m| m.lang.as_deref())
-            .map(|l| l.trim().to_ascii_lowercase())
-            .filter(|l| !l.is_empty())
-            .map(|l| l.chars().take(16).collect())
+            .and_then(lang_key)
             .unwrap_or_else(|| UNDETERMINED.to_string());
-        let site = meta
-            .as_ref()
-            .and_then(|m| m.url.as_deref())
-            .and_then(crate::mine::host)
-            .map(|h| h.chars().take(100).collect())
-            .unwrap_or_else(|| NO_SITE.to_string());
+        let site =
+            meta.as_ref().and_then(|m| m.url.as_deref()).and_then(site_key).unwrap_or_else(|| NO_SITE.to_string());
         let mut categories: Vec<(Category, u64)> = Vec::new();
         let mut samples = Vec::new();
         for f in findings {
@@ -164,17 +158,26 @@ impl DocFacts {
     /// The same facts grouped by a WARC record's headers: the site of its `WARC-Target-URI`,
     /// the first language of Common Crawl's `WARC-Identified-Content-Language` (ISO 639-3).
     pub fn with_warc(mut self, record: &crate::corpus::warc::WarcRecord<'_>) -> Self {
-        if let Some(site) = record.field("WARC-Target-URI").as_deref().and_then(crate::mine::host) {
-            self.site = site.chars().take(100).collect();
+        if let Some(site) = record.field("WARC-Target-URI").as_deref().and_then(site_key) {
+            self.site = site;
         }
         let language = record.field("WARC-Identified-Content-Language");
-        if let Some(first) = language.as_deref().and_then(|l| l.split(',').next()).map(str::trim) {
-            if !first.is_empty() {
-                self.lang = first.to_ascii_lowercase().chars().take(16).collect();
-            }
+        if let Some(lang) = language.as_deref().and_then(|l| l.split(',').next()).and_then(lang_key) {
+            self.lang = lang;
         }
         self
     }
+}
+
+/// The group key of a language tag: trimmed, lower-cased, clipped; `None` when blank.
+fn lang_key(tag: &str) -> Option<String> {
+    let tag = tag.trim();
+    (!tag.is_empty()).then(|| tag.to_ascii_lowercase().chars().take(16).collect())
+}
+
+/// The group key of a URL: its host, clipped; `None` when it has none.
+fn site_key(url: &str) -> Option<String> {
+    crate::mine::host(url).map(|host| host.chars().take(100).collect())
 }
 
 fn sample_of(id: &str, text: &str, f: &Finding) -> Sample {
@@ -182,9 +185,11 @@ fn sample_of(id: &str, text: &str, f: &Finding) -> Sample {
     let end = f.end.clamp(start, text.len());
     let (before, matched, after) =
         (text.get(..start).unwrap_or(""), text.get(start..end).unwrap_or(""), text.get(end..).unwrap_or(""));
-    let skip = before.chars().count().saturating_sub(CONTEXT_CHARS);
-    let mut before: String = before.chars().skip(skip).collect();
-    if skip > 0 {
+    // The last CONTEXT_CHARS chars, found from the end: counting the whole prefix cost a pass
+    // over the document for each sample.
+    let cut = before.char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i);
+    let mut before = before[cut..].to_string();
+    if cut > 0 {
         before.insert(0, '…');
     }
     let mut shown: String = matched.chars().take(MATCH_CHARS).collect();
@@ -744,6 +749,19 @@ mod tests {
             category,
             score: 0.9,
             patterns: vec!["en.donation.x".into()],
+        }
+    }
+
+    #[test]
+    fn a_sample_keeps_the_last_context_chars_before_the_finding() {
+        for n in [CONTEXT_CHARS - 1, CONTEXT_CHARS, CONTEXT_CHARS + 1, 3 * CONTEXT_CHARS] {
+            let before: String = (0..n).map(|i| if i % 2 == 0 { 'é' } else { 'x' }).collect();
+            let text = format!("{before}Donate now");
+            let sample = sample_of("a", &text, &finding(before.len(), text.len(), Category::Donation));
+            let kept: String = before.chars().skip(n.saturating_sub(CONTEXT_CHARS)).collect();
+            let expected = if n > CONTEXT_CHARS { format!("…{kept}") } else { kept };
+            assert_eq!(sample.before, expected, "{n} chars before");
+            assert_eq!(sample.matched, "Donate now");
         }
     }
 

@@ -14,8 +14,10 @@
 //! regions grow: an appeal is usually a heading, pitch paragraphs and a button line of which
 //! only one carries a strong phrase, so a neighbour with any evidence of the same category
 //! joins a flagged block; in donation appeals, so do up to three short hit-free blocks
-//! (button and amount lines) between two blocks of one region, and a short question or exclamation
-//! right above a donation appeal. A lone disclaimer label among menu items stays body. Everything is deterministic.
+//! (button and amount lines, never a dateline) between two blocks of one region, a short
+//! question or exclamation right above a donation appeal, and the amount lines and sign-off
+//! ("Thank you," and the name under it) right after one. A bare disclaimer label among menu
+//! items stays body. Everything is deterministic.
 use crate::category::Category;
 use crate::matcher::Hit;
 use crate::pattern::Pattern;
@@ -54,6 +56,8 @@ const BOX_LINE_CHARS: usize = 40;
 const MAX_BOX_LINES: usize = 3;
 /// Longest line that reads as a menu item.
 const MENU_ITEM_CHARS: usize = 30;
+/// Menu items among the two blocks on each side that make a bare disclaimer label navigation.
+const MENU_ITEMS_AROUND: usize = 3;
 
 /// Why a block got its label.
 #[derive(Clone, Debug, PartialEq)]
@@ -368,7 +372,12 @@ impl Regions<'_> {
             {
                 return (!gap.is_empty()).then_some(gap);
             }
-            if gap.len() == MAX_GAP || self.scorings[next].is_some() || self.chars(next) > GAP_MAX_CHARS {
+            let line = &self.text[self.blocks[next].start..self.blocks[next].end];
+            if gap.len() == MAX_GAP
+                || self.scorings[next].is_some()
+                || self.chars(next) > GAP_MAX_CHARS
+                || is_dateline(line)
+            {
                 return None;
             }
             gap.push(next);
@@ -447,25 +456,31 @@ impl Regions<'_> {
         }
     }
 
-    /// Joins the short hit-free lines that close an appeal box — amounts ("$10"), buttons
-    /// ("Mehr erfahren"), a sign-off — to the appeal they follow, up to `MAX_BOX_LINES`;
-    /// a longer line, a line with any hit, or a labeled one ends the box.
+    /// Joins the short hit-free lines that close an appeal box to the appeal they follow, up
+    /// to `MAX_BOX_LINES`: amounts ("$10", "5 € / Monat") and a sign-off ("Thank you," or
+    /// "Grazie," and the name and title lines under it, as letters from the editor end). A
+    /// longer line, a line with any hit, a labeled one or any other line ends the box. Only
+    /// an appeal's own blocks open a box: were a joined amount line to open one too, a column
+    /// of amounts would chain past the cap.
     fn join_box_lines(&mut self) {
         let count = self.verdicts.len();
         for end in 0..count.saturating_sub(1) {
             let closes_appeal = self.verdicts[end].category == Some(Category::Donation)
+                && !matches!(self.verdicts[end].reason, Reason::JoinedBoxLine { .. })
                 && self.verdicts[end + 1].category != Some(Category::Donation);
             if !closes_appeal {
                 continue;
             }
             let score = self.threshold.max(self.verdicts[end].score * 0.8);
+            let mut signing = false;
             for below in end + 1..(end + 1 + MAX_BOX_LINES).min(count) {
                 self.work.region_steps += 1;
-                let line = &self.text[self.blocks[below].start..self.blocks[below].end];
+                let line = self.text[self.blocks[below].start..self.blocks[below].end].trim_end();
+                signing = opens_sign_off(line) || (signing && !ends_sentence(line));
                 if self.verdicts[below].category.is_some()
                     || self.scorings[below].is_some()
                     || self.chars(below) > BOX_LINE_CHARS
-                    || !is_amount(line)
+                    || !(signing || is_amount(line))
                 {
                     break;
                 }
@@ -474,19 +489,22 @@ impl Regions<'_> {
         }
     }
 
-    /// Unflags a lone disclaimer label ("Opinion") standing among menu items: short lines
-    /// without hits on both sides make it navigation, not a label of this article.
+    /// Unflags a bare disclaimer label ("Opinion", "Kommentar") standing among menu items:
+    /// short hit-free lines on both sides, or three short lines among the two on each side
+    /// (a section menu lists "Opinion" beside "Editorial" and "Op-eds"), make it navigation,
+    /// not a label of this article. A sentence ("网友评论仅供其表达个人看法。") is never a menu item.
     fn drop_menu_labels(&mut self) {
         for k in 1..self.verdicts.len().saturating_sub(1) {
             let Reason::Scored(own) = &self.verdicts[k].reason else { continue };
-            let menu_like = |j: usize| {
+            if self.verdicts[k].category != Some(Category::Disclaimer) || own.chars > MENU_ITEM_CHARS {
+                continue;
+            }
+            let hit_free_item = |j: usize| {
                 self.verdicts[j].category.is_none() && self.scorings[j].is_none() && self.chars(j) <= MENU_ITEM_CHARS
             };
-            if self.verdicts[k].category == Some(Category::Disclaimer)
-                && own.chars <= MENU_ITEM_CHARS
-                && menu_like(k - 1)
-                && menu_like(k + 1)
-            {
+            let line = &self.text[self.blocks[k].start..self.blocks[k].end];
+            let between_items = hit_free_item(k - 1) && hit_free_item(k + 1);
+            if is_bare_label(line) && (between_items || self.items_around(k) >= MENU_ITEMS_AROUND) {
                 let own = own.clone();
                 self.verdicts[k] = Verdict {
                     category: None,
@@ -497,17 +515,46 @@ impl Regions<'_> {
             }
         }
     }
+
+    /// How many of the two blocks on each side of `k` read as menu items: short, and either
+    /// unlabeled or themselves disclaimer labels ("Opinion" beside "Editorial" and "Op-eds").
+    fn items_around(&self, k: usize) -> usize {
+        let item = |j: usize| {
+            self.chars(j) <= MENU_ITEM_CHARS && matches!(self.verdicts[j].category, None | Some(Category::Disclaimer))
+        };
+        [k.checked_sub(2), Some(k - 1), Some(k + 1), Some(k + 2)]
+            .into_iter()
+            .flatten()
+            .filter(|&j| j < self.verdicts.len() && item(j))
+            .count()
+    }
 }
 
-/// A line written in capitals: at least three letters, none of them lower-case.
+/// A label without sentence punctuation: "Opinion", "Kommentar", not "网友评论仅供参考。".
+fn is_bare_label(line: &str) -> bool {
+    !line.contains(['.', ',', ':', '。', '，', '、', '：'])
+}
+
+/// The first line of an appeal's sign-off: "Thank you,", "Grazie,", "Dziękuję,".
+fn opens_sign_off(line: &str) -> bool {
+    line.ends_with([',', '，'])
+}
+
+/// A line that ends a sentence, which a name or title line under a sign-off does not.
+fn ends_sentence(line: &str) -> bool {
+    line.ends_with(['.', '?', '!', ':', '。', '？', '！', '：'])
+}
+
+/// A line written in capitals: at least three letters that have case, none of them
+/// lower-case. Scripts without case (Chinese, Japanese, Korean) have no shouting: every line
+/// of theirs would read as one.
 fn is_shouted(line: &str) -> bool {
-    let letters = line.chars().filter(|c| c.is_alphabetic());
-    let (mut count, mut lower) = (0, false);
-    for c in letters {
-        count += 1;
+    let (mut upper, mut lower) = (0, false);
+    for c in line.chars() {
+        upper += usize::from(c.is_uppercase());
         lower |= c.is_lowercase();
     }
-    count >= 3 && !lower
+    upper >= 3 && !lower
 }
 
 /// Extends every flagged block's region (see the module documentation), in time linear in
@@ -542,6 +589,20 @@ fn is_amount(line: &str) -> bool {
     let has_digit = line.bytes().any(|b| b.is_ascii_digit());
     let currency = ["$", "€", "£", "¥", "₽", "₩", "₹", "zł", "kr", "Kč", "CHF", "EUR", "USD", "GBP", "SEK"];
     has_digit && currency.iter().any(|c| line.contains(c))
+}
+
+/// A dateline or timestamp ("2 сентября 2024, 13:42", "21. 1. 2002"): a year or a clock
+/// time and no currency. The article's own metadata, which sits between an appeal's blocks
+/// at the top of a page as often as an amount line does.
+fn is_dateline(line: &str) -> bool {
+    let year = line
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|run| run.len() == 4 && (run.starts_with("19") || run.starts_with("20")));
+    let bytes = line.as_bytes();
+    let clock = bytes
+        .windows(4)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit());
+    (year || clock) && !is_amount(line)
 }
 
 /// `(block, category, score)` of every flagged block, in text order.
@@ -753,6 +814,55 @@ examples = ["Donate now, your support"]
                 super::super::is_shouted("UN PÚBLICO INFORMADO")
                     && !super::super::is_shouted("Un público")
                     && !super::super::is_shouted("2024")
+                    && !super::super::is_shouted("寄付のお願いです"),
+                "a script without case never shouts"
+            );
+        }
+
+        #[test]
+        fn amount_lines_do_not_chain_past_the_box_cap() {
+            assert_eq!(labels("Donate now\n$10\n$20\n$30\n$40\n$50"), vec![D, D, D, D, None, None]);
+        }
+
+        #[test]
+        fn a_sign_off_and_its_name_lines_close_an_appeal() {
+            assert_eq!(
+                labels("Body.\nDonate now\nThank you,\nJane Doe\nEditor in chief\nNext story."),
+                vec![None, D, D, D, D, None]
+            );
+            assert_eq!(
+                labels("Body.\nDonate now\nJane Doe\nMore."),
+                vec![None, D, None, None],
+                "no sign-off without its opening line"
+            );
+            assert_eq!(labels("Body.\nDonate now\nThank you,\nThe end of the story."), vec![None, D, D, None]);
+        }
+
+        #[test]
+        fn a_dateline_does_not_bridge_two_blocks_of_an_appeal() {
+            assert_eq!(labels("Donate now\n2 September 2024, 13:42\nYour support"), vec![D, None, None]);
+            assert_eq!(labels("Donate now\n21. 1. 2002\nYour support"), vec![D, None, None]);
+            assert_eq!(labels("Donate now\n35 € 2024 €\nYour support"), vec![D, D, D], "an amount is no dateline");
+        }
+
+        fn labels_of_three(text: &str) -> Vec<Option<Category>> {
+            detector_of_three_categories().analyze(text).verdicts.iter().map(|v| v.category).collect()
+        }
+
+        #[test]
+        fn disclaimer_labels_in_a_section_menu_stay_body_sentences_do_not() {
+            let c = Some(Category::Disclaimer);
+            assert_eq!(labels_of_three("Music\nTV\nOpinion\nFaith\nFeatures"), vec![None; 5]);
+            assert_eq!(
+                labels_of_three("Sports\nWorld\nOpinion\nOpinion\nTravel"),
+                vec![None; 5],
+                "labels beside labels are a menu too"
+            );
+            assert_eq!(labels_of_three("Home\nThe views expressed are mine.\nAbout"), vec![None, c, None]);
+            assert_eq!(
+                labels_of_three("Opinion\nWhy the city needs more trams, and soon\nBy Jane Doe"),
+                vec![c, None, None],
+                "a label above its headline is kept"
             );
         }
     }

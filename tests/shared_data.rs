@@ -105,20 +105,20 @@ fn site_grouped_cross_validation_reports_both_figures() {
 }
 
 /// The figure of record (issue 16): site-grouped cross-validation on train + dev. The issue's
-/// targets are donation and disclaimer F1 ≥ 0.90 at body false removal ≤ 0.3 %; they are not
-/// reached yet, so the F1 gates sit at the figures reached (donation 0.787, disclaimer 0.810)
-/// minus 0.015, where a change that loses recall or precision on unseen sites fails, and the
-/// body budget is the issue's.
+/// targets are donation and disclaimer F1 ≥ 0.90 at body false removal ≤ 0.3 %. Disclaimer is
+/// gated at the target; donation (0.894 reached) sits just under it, at the figure reached
+/// minus 0.01, where a change that loses recall or precision on unseen sites fails. The body
+/// budget is the issue's.
 #[test]
 fn cross_validated_quality_stays_at_the_figures_reached() {
     let Some(shared) = common::shared("cross_validated_quality_stays_at_the_figures_reached") else { return };
     let json = cross_validation(&shared);
     let cv: Report = serde_json::from_value(json["cross_validated"].clone()).expect("report schema");
     let (all, table) = (&cv.overall, boilerguard::eval::render_table(&cv));
-    assert!(all.labels["donation"].f1 >= 0.77, "CV donation F1 {:.3} < 0.77\n{table}", all.labels["donation"].f1);
+    assert!(all.labels["donation"].f1 >= 0.884, "CV donation F1 {:.3} < 0.884\n{table}", all.labels["donation"].f1);
     assert!(
-        all.labels["disclaimer"].f1 >= 0.795,
-        "CV disclaimer F1 {:.3} < 0.795\n{table}",
+        all.labels["disclaimer"].f1 >= 0.90,
+        "CV disclaimer F1 {:.3} < 0.90\n{table}",
         all.labels["disclaimer"].f1
     );
     assert!(

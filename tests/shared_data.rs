@@ -116,11 +116,7 @@ fn cross_validated_quality_stays_at_the_figures_reached() {
     let cv: Report = serde_json::from_value(json["cross_validated"].clone()).expect("report schema");
     let (all, table) = (&cv.overall, boilerguard::eval::render_table(&cv));
     assert!(all.labels["donation"].f1 >= 0.884, "CV donation F1 {:.3} < 0.884\n{table}", all.labels["donation"].f1);
-    assert!(
-        all.labels["disclaimer"].f1 >= 0.90,
-        "CV disclaimer F1 {:.3} < 0.90\n{table}",
-        all.labels["disclaimer"].f1
-    );
+    assert!(all.labels["disclaimer"].f1 >= 0.90, "CV disclaimer F1 {:.3} < 0.90\n{table}", all.labels["disclaimer"].f1);
     assert!(
         all.body_false_removal_rate <= 0.003,
         "CV body false removal {:.4} > 0.003\n{table}",

@@ -17,18 +17,14 @@
 # output row group; measure them by hand with /usr/bin/time -v when that path changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/rounds.sh
 MB=${1:-1000}
-OUT=${BENCH_DIR:-bench-out}
 PY=${BOILERGUARD_PYTHON:-python3}
-mkdir -p "$OUT"
 [ -x /usr/bin/time ] || { apt-get update -qq >/dev/null && apt-get install -y -qq time >/dev/null; }
 "$PY" -c 'import pyarrow' 2>/dev/null || { echo "no pyarrow in $PY: set BOILERGUARD_PYTHON" >&2; exit 2; }
 
-cargo build --release --quiet
-BG=target/release/boilerguard
-CORPUS="$OUT/corpus-${MB}mb.jsonl"
+bench_corpus "$MB"
 PARQUET="$OUT/corpus-${MB}mb.parquet"
-[ -s "$CORPUS" ] || python3 ../shared/bench/make_corpus.py --mb "$MB" --out "$CORPUS"
 if [ ! -s "$PARQUET" ]; then
   "$PY" - "$CORPUS" "$PARQUET" <<'PY'
 import json, sys
@@ -59,7 +55,6 @@ fi
 cat "$CORPUS" "$PARQUET" > /dev/null   # page cache
 
 ROUNDS=${ROUNDS:-3}
-source benches/rounds.sh
 TIMES="$OUT/parquet-times.tsv"
 : > "$TIMES"
 echo "corpus: $CORPUS ($(du -m "$CORPUS" | cut -f1) MB) and $PARQUET ($(du -m "$PARQUET" | cut -f1) MB), $(nproc) cores, $ROUNDS rounds"

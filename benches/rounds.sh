@@ -10,6 +10,18 @@
 #       prints each NAME's median time and MB/s (SIZE_BYTES of text), then each A/B median
 #       ratio with its per-round values and the target text.
 
+#   bench_corpus MB                        # builds the release binary; sets OUT, BG, and CORPUS,
+#       the JSONL bench corpus of MB megabytes (made by ../shared/bench/make_corpus.py if absent)
+
+bench_corpus() { # mb
+  OUT=${BENCH_DIR:-bench-out}
+  mkdir -p "$OUT"
+  cargo build --release --quiet
+  BG=target/release/boilerguard
+  CORPUS="$OUT/corpus-$1mb.jsonl"
+  [ -s "$CORPUS" ] || python3 ../shared/bench/make_corpus.py --mb "$1" --out "$CORPUS"
+}
+
 timed() { # round name command...
   local round=$1 name=$2 s e
   shift 2

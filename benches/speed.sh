@@ -12,25 +12,20 @@
 # engine is held to. Installs ripgrep and GNU time from the system packages when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/rounds.sh
 MB=${1:-1000}
-OUT=${BENCH_DIR:-bench-out}
-mkdir -p "$OUT"
 
 need() { command -v "$1" >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq "$2" >/dev/null; }; }
 need rg ripgrep
 [ -x /usr/bin/time ] || { apt-get update -qq >/dev/null && apt-get install -y -qq time >/dev/null; }
 command -v zstd >/dev/null || need zstd zstd
 
-cargo build --release --quiet
-BG=target/release/boilerguard
-CORPUS="$OUT/corpus-${MB}mb.jsonl"
-[ -s "$CORPUS" ] || python3 ../shared/bench/make_corpus.py --mb "$MB" --out "$CORPUS"
+bench_corpus "$MB"
 [ -s "$CORPUS.zst" ] || zstd -q -T2 -3 -f "$CORPUS" -o "$CORPUS.zst"
 $BG patterns list --phrases > "$OUT/phrases.txt"
 cat "$CORPUS" "$CORPUS.zst" > /dev/null   # page cache
 
 ROUNDS=${ROUNDS:-3}
-source benches/rounds.sh
 TIMES="$OUT/times.tsv"
 : > "$TIMES"
 echo "corpus: $CORPUS ($(du -m "$CORPUS" | cut -f1) MB), $(wc -l < "$OUT/phrases.txt") phrases, $(nproc) cores, $ROUNDS rounds"

@@ -10,18 +10,14 @@
 # taken within each round, then the median over rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/rounds.sh
 OLD=${1:?old boilerguard binary}
 MB=${2:-1000}
-OUT=${BENCH_DIR:-bench-out}
-mkdir -p "$OUT"
-cargo build --release --quiet
-NEW=target/release/boilerguard
-CORPUS="$OUT/corpus-${MB}mb.jsonl"
-[ -s "$CORPUS" ] || python3 ../shared/bench/make_corpus.py --mb "$MB" --out "$CORPUS"
+bench_corpus "$MB"
+NEW=$BG
 cat "$CORPUS" > /dev/null   # page cache
 
 ROUNDS=${ROUNDS:-3}
-source benches/rounds.sh
 TIMES="$OUT/versus-times.tsv"
 : > "$TIMES"
 echo "corpus: $CORPUS ($(du -m "$CORPUS" | cut -f1) MB), $(nproc) cores, $ROUNDS rounds"

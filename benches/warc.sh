@@ -13,15 +13,11 @@
 # compression; clean is shown for information).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/rounds.sh
 MB=${1:-150}
-OUT=${BENCH_DIR:-bench-out}
-mkdir -p "$OUT"
 
-cargo build --release --quiet
-BG=target/release/boilerguard
-CORPUS="$OUT/corpus-${MB}mb.jsonl"
+bench_corpus "$MB"
 WET="$OUT/corpus-${MB}mb.warc.wet"
-[ -s "$CORPUS" ] || python3 ../shared/bench/make_corpus.py --mb "$MB" --out "$CORPUS"
 [ -s "$CORPUS.gz" ] || gzip -k -6 -c "$CORPUS" > "$CORPUS.gz"
 if [ ! -s "$WET.gz" ]; then
   python3 - "$CORPUS" "$WET" <<'PY'
@@ -50,7 +46,6 @@ fi
 cat "$CORPUS" "$CORPUS.gz" "$WET" "$WET.gz" > /dev/null   # page cache
 
 ROUNDS=${ROUNDS:-3}
-source benches/rounds.sh
 TIMES="$OUT/warc-times.tsv"
 : > "$TIMES"
 echo "JSONL $(du -m "$CORPUS" | cut -f1) MB, WET $(du -m "$WET" | cut -f1) MB ($(du -m "$WET.gz" | cut -f1) MB gzipped), $(nproc) cores, $ROUNDS rounds"

@@ -350,6 +350,11 @@ impl Regions<'_> {
         self.chars[k]
     }
 
+    /// The text of block `k`, without its surrounding white space.
+    fn line(&self, k: usize) -> &str {
+        &self.text[self.blocks[k].start..self.blocks[k].end]
+    }
+
     fn has_evidence(&self, k: usize, category: Category) -> bool {
         self.evidence[k].has(category)
     }
@@ -372,11 +377,10 @@ impl Regions<'_> {
             {
                 return (!gap.is_empty()).then_some(gap);
             }
-            let line = &self.text[self.blocks[next].start..self.blocks[next].end];
             if gap.len() == MAX_GAP
                 || self.scorings[next].is_some()
                 || self.chars(next) > GAP_MAX_CHARS
-                || is_dateline(line)
+                || is_dateline(self.line(next))
             {
                 return None;
             }
@@ -444,7 +448,7 @@ impl Regions<'_> {
                 {
                     break;
                 }
-                let line = &self.text[self.blocks[above].start..self.blocks[above].end];
+                let line = self.line(above);
                 let question = k == start && line.ends_with(['?', '!', '？', '！']);
                 if !(question || is_shouted(line)) {
                     break;
@@ -475,7 +479,7 @@ impl Regions<'_> {
             let mut signing = false;
             for below in end + 1..(end + 1 + MAX_BOX_LINES).min(count) {
                 self.work.region_steps += 1;
-                let line = self.text[self.blocks[below].start..self.blocks[below].end].trim_end();
+                let line = self.line(below);
                 signing = opens_sign_off(line) || (signing && !ends_sentence(line));
                 if self.verdicts[below].category.is_some()
                     || self.scorings[below].is_some()
@@ -502,9 +506,8 @@ impl Regions<'_> {
             let hit_free_item = |j: usize| {
                 self.verdicts[j].category.is_none() && self.scorings[j].is_none() && self.chars(j) <= MENU_ITEM_CHARS
             };
-            let line = &self.text[self.blocks[k].start..self.blocks[k].end];
             let between_items = hit_free_item(k - 1) && hit_free_item(k + 1);
-            if is_bare_label(line) && (between_items || self.items_around(k) >= MENU_ITEMS_AROUND) {
+            if is_bare_label(self.line(k)) && (between_items || self.items_around(k) >= MENU_ITEMS_AROUND) {
                 let own = own.clone();
                 self.verdicts[k] = Verdict {
                     category: None,
